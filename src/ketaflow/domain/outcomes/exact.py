@@ -1,0 +1,48 @@
+"""Exact numbers for thresholds: a 30.0 % reduction must count as 30 %, not 29.999…96 %.
+
+IMMPACT benchmarks are inclusive (clinical.md §4.6), so every comparison runs on Fractions.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from numbers import Rational
+
+from ketaflow.domain.errors import DomainValidationError
+
+Number = int | Fraction | Decimal | float
+
+
+def exact(value: Number, field: str) -> Fraction:
+    """Convert to Fraction; a float goes through its shortest repr so 4.9 means 49/10, as typed."""
+    if isinstance(value, bool):
+        raise DomainValidationError(field, "must be a number, not a boolean")
+    if isinstance(value, int | Rational):
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise DomainValidationError(field, "must be a finite number")
+        return Fraction(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise DomainValidationError(field, "must be a finite number")
+        return Fraction(repr(value))
+    raise DomainValidationError(field, f"must be a number, got {type(value).__name__}")
+
+
+def exact_in_range(value: Number, field: str, low: int, high: int) -> Fraction:
+    number = exact(value, field)
+    if not low <= number <= high:
+        raise DomainValidationError(field, f"{value} is out of range", f"{low}–{high}")
+    return number
+
+
+def percent_reduction(baseline: Fraction, current: Fraction) -> Fraction:
+    """(baseline − current) / baseline × 100; caller guards baseline 0."""
+    return (baseline - current) * 100 / baseline
+
+
+def fraction_text(value: Fraction | None) -> str | None:
+    """Storage form that round-trips exactly ('49/10'); display rounding belongs to the shell."""
+    return None if value is None else str(value)
