@@ -1,0 +1,7 @@
+import pytest
+from scheduling_helpers import calendar
+
+
+@pytest.fixture
+def clinic():
+    return calendar()
