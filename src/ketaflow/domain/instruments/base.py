@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from importlib import resources
@@ -133,7 +133,7 @@ class Definition:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON definition as loaded: what a form renderer or the API hands out."""
-        return json.loads(json.dumps(self.raw))
+        return json.loads(json.dumps(dict(self.raw)))
 
 
 @dataclass(frozen=True)
@@ -315,7 +315,8 @@ def normalize_answers(definition: Definition, answers: Mapping[str, Answer], *,
     known = set(definition.link_ids)
     for key in answers:
         if key not in known:
-            raise DomainValidationError(str(key), f"unknown item for {definition.id}", ", ".join(definition.link_ids))
+            field_name = key if isinstance(key, str) and key.strip() else repr(key)
+            raise DomainValidationError(field_name, f"unknown item for {definition.id}", ", ".join(definition.link_ids))
     allowed_missing = allow_missing or frozenset()
     out: dict[str, int | None] = {}
     for item in definition.items:
@@ -414,3 +415,17 @@ class SummedInstrument(Instrument):
 
     def details(self, inputs: Mapping[str, int | None], total: int) -> Mapping[str, Any]:
         return {}
+
+
+class SingleChoiceScale(SummedInstrument):
+    """One observed level (RASS, MOAA/S): the chosen option's label is the band, so the stored
+    result reads the same whatever numbering a later table uses."""
+
+    context_options = ()
+
+    def score(self, answers: Mapping[str, Answer], **context: Any) -> ScoreResult:
+        result = super().score(answers, **context)
+        item = self.definition.items[0]
+        option = item.option_for(int(result.inputs[item.link_id]))
+        assert option is not None  # validated by normalize_answers
+        return replace(result, band=option.label, band_code=option.code)
