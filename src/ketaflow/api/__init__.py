@@ -1,0 +1,7 @@
+"""Ketaflow's JSON API (django-ninja, OpenAPI at /api/docs). Same permissions and validation as the pages."""
+
+from ketaflow.api import patients as _patients  # noqa: F401  (registers the routes)
+from ketaflow.api import system as _system  # noqa: F401
+from ketaflow.api.base import api
+
+__all__ = ["api"]

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.security import APIKeyHeader
+from ninja.utils import check_csrf
+from pydantic import AfterValidator
+
+from ketaflow.clinic.patients.services import StaleVersionError
+from ketaflow.domain.errors import DomainValidationError
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class SessionOrToken(APIKeyHeader):
+    """A bearer token (``Authorization: Bearer kf_…``) or the browser session with its CSRF token.
+
+    The token itself is checked by ApiTokenMiddleware; role checks happen in the access table (access.py).
+    """
+
+    param_name = "Authorization"
+
+    def __call__(self, request):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if getattr(request, "auth_method", None) != "token" and request.method not in SAFE_METHODS:
+            if check_csrf(request) is not None:
+                raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with a session login.")
+        return user
+
+    def authenticate(self, request, key):  # pragma: no cover - __call__ does the work
+        return None
+
+
+api = NinjaAPI(
+    title="Ketaflow API",
+    version="1",
+    description=(
+        "JSON API for Ketaflow. Authenticate with `Authorization: Bearer <token>` (create one under "
+        "Account → API tokens) or a browser session plus `X-CSRFToken`. Every read and write of patient "
+        "data is audited. Errors: 401 not authenticated, 403 role not allowed, 404 not found (also for "
+        "records you may not see), 409 version conflict, 422 invalid input naming the field and the range."
+    ),
+    urls_namespace="api",
+    auth=SessionOrToken(),
+)
+
+
+@api.exception_handler(DomainValidationError)
+def _domain_error(request, exc: DomainValidationError):
+    return api.create_response(request, {"detail": [exc.as_dict()]}, status=422)
+
+
+@api.exception_handler(StaleVersionError)
+def _stale(request, exc: StaleVersionError):
+    return api.create_response(
+        request, {"detail": str(exc), "current_version": exc.current_version}, status=409
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("may not contain a NUL character")
+    return value
+
+
+SafeStr = Annotated[str, AfterValidator(_no_nul)]
+
+ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 409: dict, 422: dict, 503: dict}
+
+
+def errors(*codes: int) -> dict:
+    """Response declarations for the errors an operation can return (schemathesis checks them)."""
+    return {code: dict for code in (400, 401, 403, 503, *codes)}

@@ -1,0 +1,185 @@
+"""Typed input and output of the patient API. Numeric ranges come from the domain's intake policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import EmailStr, Field
+
+from ketaflow.api.base import SafeStr
+from ketaflow.domain.intake import DEFAULT_POLICY as P
+
+
+class PatientFields(Schema):
+    given_name: SafeStr = Field(min_length=1, max_length=80)
+    family_name: SafeStr = Field(min_length=1, max_length=80)
+    date_of_birth: dt.date
+    sex: SafeStr = Field(description="female | male | other | unknown")
+    phone: SafeStr = Field("", max_length=30)
+    email: EmailStr | None = None
+    address: SafeStr = Field("", max_length=200)
+    emergency_contact_name: SafeStr = Field("", max_length=120)
+    emergency_contact_phone: SafeStr = Field("", max_length=30)
+    emergency_contact_relation: SafeStr = Field("", max_length=40)
+    escort_name: SafeStr = Field("", max_length=120)
+    escort_phone: SafeStr = Field("", max_length=30)
+
+
+class PatientIn(PatientFields):
+    record_number: SafeStr = Field("", max_length=20, description="Empty: the next KF- number is assigned")
+    weight_kg: Decimal = Field(ge=P.weight_min_kg, le=P.weight_max_kg, decimal_places=1)
+    height_cm: Decimal | None = Field(None, ge=P.height_min_cm, le=P.height_max_cm, decimal_places=1)
+    measured_on: dt.date
+
+
+class PatientUpdateIn(PatientFields):
+    version: int = Field(ge=1, description="The version you loaded; a stale version answers 409")
+
+
+class MeasurementIn(Schema):
+    weight_kg: Decimal = Field(ge=P.weight_min_kg, le=P.weight_max_kg, decimal_places=1)
+    height_cm: Decimal | None = Field(None, ge=P.height_min_cm, le=P.height_max_cm, decimal_places=1)
+    measured_on: dt.date
+
+
+class AllergyIn(Schema):
+    substance: SafeStr = Field(min_length=1, max_length=120)
+    reaction: SafeStr = Field("", max_length=200)
+    severity: SafeStr = Field("unknown", description="mild | moderate | severe | unknown")
+
+
+class MedicationIn(Schema):
+    name: SafeStr = Field(min_length=1, max_length=120)
+    drug_class: SafeStr = Field(description="a code from /api/codes/drug_classes")
+    dose_text: SafeStr = Field("", max_length=120)
+
+
+class ConditionIn(Schema):
+    code: SafeStr = Field(description="a code from /api/codes/comorbidities")
+    note: SafeStr = Field("", max_length=200)
+
+
+class TherapyIn(Schema):
+    therapy: SafeStr = Field(description="a code from /api/codes/prior_therapies")
+    outcome: SafeStr = Field(description="failed | partial | not_tolerated")
+    duration_weeks: int | None = Field(None, ge=1, le=520)
+    note: SafeStr = Field("", max_length=200)
+
+
+class ConsultationIn(Schema):
+    occurred_on: dt.date
+    reason_for_referral: SafeStr = Field(min_length=1, max_length=5000)
+    history: SafeStr = Field(min_length=1, max_length=20000)
+    findings: SafeStr = Field("", max_length=20000)
+    plan_discussed: SafeStr = Field("", max_length=20000)
+
+
+class SearchIn(Schema):
+    q: SafeStr = Field("", max_length=100, description="name words, date of birth YYYY-MM-DD, or record number")
+    page: int = Field(1, ge=1, le=100000)
+
+
+class MeasurementOut(Schema):
+    weight_kg: Decimal
+    height_cm: Decimal | None
+    measured_on: dt.date
+
+
+class PatientSummaryOut(Schema):
+    id: uuid.UUID
+    record_number: str
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    sex: str
+
+
+class PatientPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[PatientSummaryOut]
+
+
+class CodedOut(Schema):
+    id: int
+    code: str
+
+
+class AllergyOut(Schema):
+    id: int
+    substance: str
+    reaction: str
+    severity: str
+
+
+class MedicationOut(Schema):
+    id: int
+    name: str
+    drug_class: str
+    dose_text: str
+
+
+class ConditionOut(Schema):
+    id: int
+    code: str
+    note: str
+
+
+class TherapyOut(Schema):
+    id: int
+    therapy: str
+    outcome: str
+    duration_weeks: int | None
+    note: str
+
+
+class ConsultationOut(Schema):
+    id: int
+    occurred_on: dt.date
+    reason_for_referral: str
+    history: str
+    findings: str
+    plan_discussed: str
+    author: str
+    signed_at: dt.datetime
+    amends: int | None
+    amendment_reason: str
+
+
+class PatientOut(PatientSummaryOut):
+    version: int
+    phone: str
+    email: str
+    address: str
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    emergency_contact_relation: str
+    escort_name: str
+    escort_phone: str
+    latest_measurement: MeasurementOut | None
+    allergies: list[AllergyOut]
+    medications: list[MedicationOut]
+    conditions: list[ConditionOut]
+    prior_therapies: list[TherapyOut]
+
+
+class TimelineEventOut(Schema):
+    at: dt.datetime
+    kind: str
+    title: str
+    detail: str
+
+
+class AuditEntryOut(Schema):
+    seq: int
+    at: dt.datetime
+    actor_username: str
+    role: str
+    action: str
+    object_type: str
+    object_id: str
+    client_addr: str

@@ -1,0 +1,195 @@
+"""Patient and intake endpoints: parse, call one service or selector, serialize."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.utils import timezone
+
+from ketaflow.api.base import api, errors
+from ketaflow.api.patient_schemas import (
+    AllergyIn,
+    AllergyOut,
+    AuditEntryOut,
+    ConditionIn,
+    ConditionOut,
+    ConsultationIn,
+    ConsultationOut,
+    MeasurementIn,
+    MeasurementOut,
+    MedicationIn,
+    MedicationOut,
+    PatientIn,
+    PatientOut,
+    PatientPageOut,
+    PatientUpdateIn,
+    SearchIn,
+    TherapyIn,
+    TherapyOut,
+    TimelineEventOut,
+)
+from ketaflow.clinic.audit.selectors import audit_entries_for_patient
+from ketaflow.clinic.patients import services
+from ketaflow.clinic.patients.models import Consultation
+from ketaflow.clinic.patients.selectors import patient_chart, patient_get, patient_search
+
+TAGS = ["patients"]
+
+
+def _patient_out(patient) -> dict:
+    chart = patient_chart(patient=patient)
+    return {
+        **{f: getattr(patient, f) for f in ("id", "record_number", "given_name", "family_name", "date_of_birth")},
+        **{f: getattr(patient, f) for f in services.PATIENT_FIELDS if f not in ("given_name", "family_name")},
+        "email": patient.email or "",
+        "version": patient.version,
+        "latest_measurement": chart.latest_measurement,
+        "allergies": chart.allergies,
+        "medications": chart.medications,
+        "conditions": chart.conditions,
+        "prior_therapies": chart.therapies,
+    }
+
+
+def _page_out(page_obj) -> dict:
+    return {
+        "count": page_obj.paginator.count,
+        "page": page_obj.number,
+        "pages": page_obj.paginator.num_pages,
+        "results": list(page_obj.object_list),
+    }
+
+
+@api.get("/patients", url_name="patient_list", response={200: PatientPageOut, **errors(422)}, tags=TAGS)
+def patient_list(request, page: int = 1):
+    """All patients you may see, 25 a page, by name."""
+    return _page_out(patient_search(user=request.user, page=max(page, 1), request=request))
+
+
+@api.post("/patients/search", url_name="patient_search", response={200: PatientPageOut, **errors(422)}, tags=TAGS)
+def patient_search_op(request, body: SearchIn):
+    """Search by name, date of birth or record number (in the body, so nothing identifying is in the URL)."""
+    return _page_out(patient_search(user=request.user, query=body.q, page=body.page, request=request))
+
+
+@api.post("/patients", url_name="patient_create", response={201: PatientOut, **errors(422)}, tags=TAGS)
+def patient_create(request, body: PatientIn):
+    data = body.dict()
+    data["email"] = data["email"] or ""
+    patient = services.patient_register(actor=request.user, request=request, today=timezone.localdate(), **data)
+    return 201, _patient_out(patient)
+
+
+@api.get("/patients/{patient_id}", url_name="patient_get", response={200: PatientOut, **errors(404, 422)}, tags=TAGS)
+def patient_get_op(request, patient_id: uuid.UUID):
+    return _patient_out(patient_get(user=request.user, patient_id=patient_id, request=request))
+
+
+@api.put(
+    "/patients/{patient_id}", url_name="patient_update", response={200: PatientOut, **errors(404, 409, 422)}, tags=TAGS
+)
+def patient_update(request, patient_id: uuid.UUID, body: PatientUpdateIn):
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
+    data = body.dict()
+    data["email"] = data["email"] or ""
+    version = data.pop("version")
+    patient = services.patient_update(
+        actor=request.user, request=request, patient=patient, expected_version=version,
+        today=timezone.localdate(), **data,
+    )  # fmt: skip
+    return _patient_out(patient)
+
+
+def _add(request, patient_id, service, body, **extra):
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
+    return 201, service(actor=request.user, request=request, patient=patient, **body.dict(), **extra)
+
+
+@api.post(
+    "/patients/{patient_id}/measurements", url_name="measurement_add",
+    response={201: MeasurementOut, **errors(404, 422)}, tags=TAGS,
+)  # fmt: skip
+def measurement_add(request, patient_id: uuid.UUID, body: MeasurementIn):
+    return _add(request, patient_id, services.measurement_add, body, today=timezone.localdate())
+
+
+@api.post(
+    "/patients/{patient_id}/allergies", url_name="allergy_add", response={201: AllergyOut, **errors(404, 422)}, tags=TAGS
+)
+def allergy_add(request, patient_id: uuid.UUID, body: AllergyIn):
+    return _add(request, patient_id, services.allergy_add, body)
+
+
+@api.post(
+    "/patients/{patient_id}/medications", url_name="medication_add",
+    response={201: MedicationOut, **errors(404, 422)}, tags=TAGS,
+)  # fmt: skip
+def medication_add(request, patient_id: uuid.UUID, body: MedicationIn):
+    return _add(request, patient_id, services.medication_add, body)
+
+
+@api.post(
+    "/patients/{patient_id}/conditions", url_name="condition_add",
+    response={201: ConditionOut, **errors(404, 422)}, tags=TAGS,
+)  # fmt: skip
+def condition_add(request, patient_id: uuid.UUID, body: ConditionIn):
+    return _add(request, patient_id, services.condition_add, body)
+
+
+@api.post(
+    "/patients/{patient_id}/prior-therapies", url_name="therapy_add",
+    response={201: TherapyOut, **errors(404, 422)}, tags=TAGS,
+)  # fmt: skip
+def therapy_add(request, patient_id: uuid.UUID, body: TherapyIn):
+    return _add(request, patient_id, services.therapy_add, body)
+
+
+def _consultation_out(c: Consultation) -> dict:
+    return {
+        **{f: getattr(c, f) for f in ("id", "occurred_on", "reason_for_referral", "history", "findings")},
+        "plan_discussed": c.plan_discussed,
+        "author": c.author.display_name,
+        "signed_at": c.signed_at,
+        "amends": c.amends_id,
+        "amendment_reason": c.amendment_reason,
+    }
+
+
+@api.post(
+    "/patients/{patient_id}/consultations", url_name="consultation_add",
+    response={201: ConsultationOut, **errors(404, 422)}, tags=TAGS,
+)  # fmt: skip
+def consultation_add(request, patient_id: uuid.UUID, body: ConsultationIn):
+    """Record and sign the initial consultation (prescribers). Signed notes are locked."""
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
+    consultation = services.consultation_record(
+        actor=request.user, request=request, patient=patient, today=timezone.localdate(), **body.dict()
+    )
+    return 201, _consultation_out(consultation)
+
+
+@api.get(
+    "/patients/{patient_id}/consultations", url_name="consultation_list",
+    response={200: list[ConsultationOut], **errors(404, 422)}, tags=TAGS,
+)  # fmt: skip
+def consultation_list(request, patient_id: uuid.UUID):
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="consultation.list")
+    return [_consultation_out(c) for c in patient_chart(patient=patient).consultations]
+
+
+@api.get(
+    "/patients/{patient_id}/timeline", url_name="patient_timeline",
+    response={200: list[TimelineEventOut], **errors(404, 422)}, tags=TAGS,
+)  # fmt: skip
+def patient_timeline(request, patient_id: uuid.UUID):
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="timeline.view")
+    return patient_chart(patient=patient).timeline
+
+
+@api.get(
+    "/patients/{patient_id}/audit", url_name="audit_patient",
+    response={200: list[AuditEntryOut], **errors(404, 422)}, tags=["audit"],
+)  # fmt: skip
+def audit_patient(request, patient_id: uuid.UUID):
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="audit.view_trail")
+    return audit_entries_for_patient(patient_id=patient.pk)

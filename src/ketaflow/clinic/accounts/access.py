@@ -1,0 +1,78 @@
+"""Who may reach which route: one table, deny by default.
+
+Every URL name (pages) and API operation (``api:<url_name>``) must have an entry; a route missing from
+this table answers 403 to everyone, and tests/clinic/accounts/test_permission_matrix.py fails the build.
+Object-level rules (a patient sees only their own record) live in the selectors and answer 404.
+"""
+
+from __future__ import annotations
+
+from ketaflow.clinic.accounts.roles import ALL_ROLES, CHART_READERS, STAFF_ROLES, Role
+
+PUBLIC = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "api:health",
+        "api:openapi-json",
+        "api:openapi-view",
+    }
+)
+
+P, N, F, A, ADM, PT = (Role.PRESCRIBER, Role.NURSE, Role.FRONT_DESK, Role.ANALYST, Role.ADMIN, Role.PATIENT)
+
+POLICY: dict[str, frozenset[str]] = {
+    # site
+    "home": ALL_ROLES,
+    "accounts:password_change": ALL_ROLES,
+    "accounts:password_change_done": ALL_ROLES,
+    "accounts:tokens": ALL_ROLES,
+    "accounts:user_list": frozenset({ADM}),
+    "accounts:user_create": frozenset({ADM}),
+    "accounts:user_edit": frozenset({ADM}),
+    # patients and intake
+    "patients:list": CHART_READERS | {ADM},
+    "patients:register": frozenset({F, P, N}),
+    "patients:chart": CHART_READERS | {PT},
+    "patients:edit": frozenset({F, P, N}),
+    "patients:measurement_add": frozenset({F, P, N}),
+    "patients:allergy_add": frozenset({F, P, N}),
+    "patients:medication_add": frozenset({F, P, N}),
+    "patients:condition_add": frozenset({F, P, N}),
+    "patients:therapy_add": frozenset({F, P, N}),
+    "patients:consultation_add": frozenset({P}),
+    "patients:consultation_amend": frozenset({P}),
+    "patients:portal_invite": frozenset({F, ADM}),
+    "audit:patient_trail": frozenset({ADM}),
+    "audit:verify": frozenset({ADM}),
+    # API
+    "api:me": ALL_ROLES,
+    "api:patient_list": CHART_READERS | {ADM},
+    "api:patient_search": CHART_READERS | {ADM},
+    "api:patient_create": frozenset({F, P, N}),
+    "api:patient_get": CHART_READERS | {PT},
+    "api:patient_update": frozenset({F, P, N}),
+    "api:measurement_add": frozenset({F, P, N}),
+    "api:allergy_add": frozenset({F, P, N}),
+    "api:medication_add": frozenset({F, P, N}),
+    "api:condition_add": frozenset({F, P, N}),
+    "api:therapy_add": frozenset({F, P, N}),
+    "api:consultation_add": frozenset({P}),
+    "api:consultation_list": CHART_READERS,
+    "api:patient_timeline": CHART_READERS | {PT},
+    "api:audit_patient": frozenset({ADM}),
+    "api:code_list": STAFF_ROLES | {PT},
+}
+
+
+def route_allowed(route: str, role: str | None) -> bool:
+    if route in PUBLIC:
+        return True
+    allowed = POLICY.get(route)
+    return bool(allowed) and role in allowed
+
+
+def roles_for(route: str) -> frozenset[str] | None:
+    if route in PUBLIC:
+        return None
+    return POLICY.get(route, frozenset())

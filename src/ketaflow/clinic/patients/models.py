@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from ketaflow.domain.codes import code_choices
+
+
+class Patient(models.Model):
+    # An opaque id in URLs: it leaks neither the record number nor how many patients the clinic has.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    record_number = models.CharField(max_length=20, unique=True)
+    given_name = models.CharField(max_length=80)
+    family_name = models.CharField(max_length=80)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=code_choices("sexes"))
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    emergency_contact_name = models.CharField(max_length=120, blank=True)
+    emergency_contact_phone = models.CharField(max_length=30, blank=True)
+    emergency_contact_relation = models.CharField(max_length=40, blank=True)
+    escort_name = models.CharField(max_length=120, blank=True)
+    escort_phone = models.CharField(max_length=30, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="patient"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "record_number"]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name}, {self.given_name} ({self.record_number})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class BodyMeasurement(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="measurements")
+    weight_kg = models.DecimalField(max_digits=5, decimal_places=1)
+    height_cm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    measured_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-measured_on", "-recorded_at"]
+        indexes = [models.Index(fields=["patient", "-measured_on"])]
+
+
+class Allergy(models.Model):
+    class Severity(models.TextChoices):
+        MILD = "mild", "Mild"
+        MODERATE = "moderate", "Moderate"
+        SEVERE = "severe", "Severe"
+        UNKNOWN = "unknown", "Unknown"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="allergies")
+    substance = models.CharField(max_length=120)
+    reaction = models.CharField(max_length=200, blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.UNKNOWN)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+
+class MedicationStatement(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="medications")
+    name = models.CharField(max_length=120)
+    drug_class = models.CharField(max_length=30, choices=code_choices("drug_classes"))
+    dose_text = models.CharField(max_length=120, blank=True, help_text="e.g. 60 mg once daily")
+    active = models.BooleanField(default=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+
+class Condition(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="conditions")
+    code = models.CharField(max_length=40, choices=code_choices("comorbidities"))
+    note = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+
+class PriorTherapy(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="prior_therapies")
+    therapy = models.CharField(max_length=30, choices=code_choices("prior_therapies"))
+    outcome = models.CharField(max_length=20, choices=code_choices("therapy_outcomes"))
+    duration_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+
+class Consultation(models.Model):
+    """A prescriber's signed consultation note. Signed notes are locked; a change is an amendment."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consultations")
+    occurred_on = models.DateField()
+    reason_for_referral = models.TextField()
+    history = models.TextField()
+    findings = models.TextField(blank=True)
+    plan_discussed = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    amends = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amended_by"
+    )
+    amendment_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+
+    @property
+    def is_current(self) -> bool:
+        return not hasattr(self, "amended_by")

@@ -1,0 +1,121 @@
+"""Reads of patient records. Object-level access lives here: another patient's record is 'not found'."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+
+from ketaflow.clinic.accounts.roles import Role
+from ketaflow.clinic.audit.services import audit_record
+from ketaflow.clinic.patients.models import Consultation, Patient
+
+TIMELINE_LIMIT = 50
+
+
+def patient_queryset_for(user):
+    qs = Patient.objects.all()
+    if user.role == Role.PATIENT:
+        return qs.filter(user=user)
+    return qs
+
+
+def patient_get(*, user, patient_id, request=None, audit_action: str = "patient.view") -> Patient:
+    """Load one patient the user may see, and audit the read. Others' ids answer exactly like missing ones."""
+    try:
+        patient = patient_queryset_for(user).get(pk=patient_id)
+    except (Patient.DoesNotExist, ValueError, DjangoValidationError):
+        raise Http404("No such patient.") from None
+    if audit_action:
+        audit_record(
+            actor=user, action=audit_action, request=request, object_type="patient",
+            object_id=patient.pk, patient_id=patient.pk,
+        )  # fmt: skip
+    return patient
+
+
+def _parse_date(text: str) -> date | None:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def patient_search(*, user, query: str = "", page: int = 1, page_size: int = 25, request=None):
+    """Find by name, date of birth (YYYY-MM-DD) or record number; paginated; the read is audited."""
+    qs = patient_queryset_for(user)
+    query = (query or "").strip()
+    if query:
+        dob = _parse_date(query)
+        if dob:
+            qs = qs.filter(date_of_birth=dob)
+        else:
+            # Every word must match a name part ("ana lopez" finds Ana López), or the whole is a record number.
+            name_match = Q()
+            for word in query.split():
+                name_match &= Q(family_name__icontains=word) | Q(given_name__icontains=word)
+            qs = qs.filter(Q(record_number__iexact=query) | name_match)
+    paginator = Paginator(qs.order_by("family_name", "given_name", "record_number"), page_size)
+    page_obj = paginator.get_page(page)
+    audit_record(
+        actor=user, action="patient.search", request=request, object_type="patient_list",
+        detail={"results": paginator.count, "page": page_obj.number, "searched": bool(query)},
+    )  # fmt: skip
+    return page_obj
+
+
+@dataclass(frozen=True)
+class Chart:
+    patient: Patient
+    latest_measurement: object | None
+    measurements: list
+    allergies: list
+    medications: list
+    conditions: list
+    therapies: list
+    consultations: list
+    timeline: list
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    kind: str
+    title: str
+    detail: str = ""
+
+
+def patient_chart(*, patient: Patient) -> Chart:
+    """Everything the chart page shows, in a fixed number of queries whatever the history's length."""
+    measurements = list(patient.measurements.select_related("recorded_by")[:TIMELINE_LIMIT])
+    consultations = list(
+        Consultation.objects.filter(patient=patient).select_related("author", "amends")[:TIMELINE_LIMIT]
+    )
+    replaced = {c.amends_id for c in consultations if c.amends_id}
+    for c in consultations:
+        c.current = c.pk not in replaced
+    timeline = [TimelineEvent(patient.created_at, "registration", "Registered", patient.record_number)]
+    for m in measurements:
+        timeline.append(TimelineEvent(m.recorded_at, "measurement", f"Weight {m.weight_kg} kg", f"measured {m.measured_on}"))
+    for c in consultations:
+        title = "Consultation amended" if c.amends_id else "Initial consultation signed"
+        timeline.append(TimelineEvent(c.signed_at, "consultation", title, c.author.display_name))
+    timeline.sort(key=lambda e: e.at, reverse=True)
+    return Chart(
+        patient=patient,
+        latest_measurement=measurements[0] if measurements else None,
+        measurements=measurements,
+        allergies=list(patient.allergies.all()[:TIMELINE_LIMIT]),
+        medications=list(patient.medications.filter(active=True)[:TIMELINE_LIMIT]),
+        conditions=list(patient.conditions.filter(active=True)[:TIMELINE_LIMIT]),
+        therapies=list(patient.prior_therapies.all()[:TIMELINE_LIMIT]),
+        consultations=consultations,
+        timeline=timeline[:TIMELINE_LIMIT],
+    )
+

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from ketaflow.api import api
+from ketaflow.clinic.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("ketaflow.clinic.accounts.urls")),
+    path("patients/", include("ketaflow.clinic.patients.urls")),
+    path("audit/", include("ketaflow.clinic.audit.urls")),
+    path("api/", api.urls),
+]
