@@ -11,7 +11,7 @@ from numbers import Rational
 
 from ketaflow.domain.errors import DomainValidationError
 
-Number = int | Fraction | Decimal | float
+Number = int | Fraction | Decimal | float | str
 
 
 def exact(value: Number, field: str) -> Fraction:
@@ -20,6 +20,12 @@ def exact(value: Number, field: str) -> Fraction:
         raise DomainValidationError(field, "must be a number, not a boolean")
     if isinstance(value, int | Rational):
         return Fraction(value)
+    if isinstance(value, str):
+        # Form input arrives as text; parse it as a decimal so "0.35" is exactly 7/20.
+        try:
+            value = Decimal(value.strip())
+        except ArithmeticError:
+            raise DomainValidationError(field, f"{value!r} is not a decimal number") from None
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise DomainValidationError(field, "must be a finite number")
@@ -46,3 +52,15 @@ def percent_reduction(baseline: Fraction, current: Fraction) -> Fraction:
 def fraction_text(value: Fraction | None) -> str | None:
     """Storage form that round-trips exactly ('49/10'); display rounding belongs to the shell."""
     return None if value is None else str(value)
+
+
+def decimal_text(value: Fraction) -> str:
+    """'0.35' for 7/20 (exact decimal); falls back to '1/3' rather than printing a rounded figure."""
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return str(value)
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
