@@ -86,3 +86,13 @@ def test_result_is_labelled_clinic_policy_with_version_and_inputs():
     assert result.rule_version == result.source.version
     assert result.inputs["policy"]["consecutive_days"] == 3
     assert len(result.inputs["pain_entries"]) == 8
+
+
+def test_phq9_relapse_needs_both_10_or_more_and_half_the_baseline():
+    from ketaflow.domain.outcomes.relapse import phq9_relapse
+
+    assert phq9_relapse(20, 10).relapsed is True
+    assert phq9_relapse(20, 9).relapsed is False  # below 10
+    assert phq9_relapse(24, 11).relapsed is False  # 11 < 50 % of 24
+    assert phq9_relapse(24, 12).relapsed is True  # exactly 50 % counts
+    assert phq9_relapse(20, 10).source.kind == "clinic policy"

@@ -128,3 +128,33 @@ def detect_relapse(
     if not days:
         return result(False, False, None, None, days, "no full rolling window since the response started")
     return result(True, False, None, None, days, "no relapse")
+
+
+PHQ9_RELAPSE_SOURCE = Source.clinic_policy(
+    "depression relapse = PHQ-9 >= 10 and >= 50 % of the pre-induction total (analytics-interop 1.2 example)",
+    RULE_VERSION,
+)
+
+
+@dataclass(frozen=True)
+class Phq9Relapse:
+    relapsed: bool
+    reason: str
+    inputs: dict[str, Any]
+    rule_version: str = RULE_VERSION
+    source: Source = PHQ9_RELAPSE_SOURCE
+
+
+def phq9_relapse(baseline_total: int, current_total: int, *, at_least: int = 10, percent_of_baseline: int = 50) -> Phq9Relapse:
+    """Both conditions, so a low-baseline patient at PHQ-9 6 is not called relapsed."""
+    for name, value in (("baseline_phq9_total", baseline_total), ("current_phq9_total", current_total)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 27:
+            raise DomainValidationError(name, f"{value!r} is not a PHQ-9 total", "whole number 0–27")
+    inputs = {"baseline_phq9_total": baseline_total, "current_phq9_total": current_total, "at_least": at_least,
+              "percent_of_baseline": percent_of_baseline}
+    high = current_total >= at_least
+    back = current_total * 100 >= percent_of_baseline * baseline_total
+    relapsed = high and back
+    reason = (f"PHQ-9 {current_total}: {'>=' if high else '<'} {at_least}, "
+              f"{'>=' if back else '<'} {percent_of_baseline} % of baseline {baseline_total}")
+    return Phq9Relapse(relapsed, reason, inputs)
