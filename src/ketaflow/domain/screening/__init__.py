@@ -1,0 +1,23 @@
+"""Eligibility screening for ketamine infusion: versioned rules as data, every reason sourced.
+
+Call ``screen(ScreeningInput(...), screened_on=date)`` -> :class:`ScreeningDecision`; check a
+prescriber override with ``override_allowed(decision, [Override(...), ...])``.
+"""
+
+from ketaflow.domain.screening.model import (
+    DEFAULT_POLICY,
+    OUTCOMES,
+    Reason,
+    ScreeningDecision,
+    ScreeningInput,
+    ScreeningPolicy,
+    TherapyTrial,
+)
+from ketaflow.domain.screening.overrides import Override, OverrideCheck, override_allowed, signatures_required
+from ketaflow.domain.screening.rules import INTERACTIONS, RULE_SET_VERSION, RULES, evidence_for, screen
+
+__all__ = [
+    "DEFAULT_POLICY", "INTERACTIONS", "OUTCOMES", "RULES", "RULE_SET_VERSION", "Override", "OverrideCheck", "Reason",
+    "ScreeningDecision", "ScreeningInput", "ScreeningPolicy", "TherapyTrial", "evidence_for", "override_allowed",
+    "screen", "signatures_required",
+]
