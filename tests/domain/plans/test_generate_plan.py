@@ -107,3 +107,10 @@ def test_plan_records_inputs_and_labelled_policy_version():
     assert plan.inputs["start_dose"] == {"value": "1/5", "unit": "rate_mg_per_kg_per_h", "over_min": None}
     assert plan.inputs["escalation_cap"] == "3/5"
     assert plan.source.kind == "clinic policy" and plan.rule_version == plan.source.version
+
+
+def test_booster_plans_allow_at_most_four_sessions():
+    assert len(generate_plan(PlanSpec("booster", 2, Dose("0.3", "rate_mg_per_kg_per_h"), 120, 7)).sessions) == 2
+    with pytest.raises(DomainValidationError) as error:
+        generate_plan(PlanSpec("booster", 5, Dose("0.3", "rate_mg_per_kg_per_h"), 120, 7))
+    assert error.value.allowed == "whole number 1–4"
