@@ -32,7 +32,11 @@ def test_first_infusion_day_and_older_days_are_outside_the_window():
 def test_missing_days_are_listed_and_the_mean_uses_only_recorded_days():
     result = baseline_assess(diary({1: 6, 3: 7, 5: 8, 7: 9}), FIRST)
     assert result.mean_pain_nrs == Fraction(30, 4)
-    assert result.pain.missing_days == (FIRST - timedelta(days=6), FIRST - timedelta(days=4), FIRST - timedelta(days=2))
+    assert result.pain.missing_days == (
+        FIRST - timedelta(days=6),
+        FIRST - timedelta(days=4),
+        FIRST - timedelta(days=2),
+    )
 
 
 def test_three_of_seven_days_is_not_evaluable_and_no_mean_is_invented():
@@ -51,7 +55,9 @@ def test_policy_window_and_minimum_are_configurable_and_recorded():
 
 
 def test_intake_fiqr_and_phq9_are_carried_with_the_baseline():
-    result = baseline_assess(diary({k: 5 for k in range(1, 8)}), FIRST, intake_fiqr_total=58.33, intake_phq9_total=15)
+    result = baseline_assess(
+        diary({k: 5 for k in range(1, 8)}), FIRST, intake_fiqr_total=58.33, intake_phq9_total=15
+    )
     assert result.fiqr_total == Fraction(5833, 100)
     assert result.phq9_total == 15
     assert result.inputs["intake_fiqr_total"] == "5833/100"

@@ -38,7 +38,11 @@ def test_daily_items_start_with_the_seven_day_baseline_window():
 
 
 def test_fiqr_is_weekly_from_the_first_infusion():
-    assert days_of(diary_schedule(SERIES), "fiqr")[:3] == [date(2026, 3, 9), date(2026, 3, 16), date(2026, 3, 23)]
+    assert days_of(diary_schedule(SERIES), "fiqr")[:3] == [
+        date(2026, 3, 9),
+        date(2026, 3, 16),
+        date(2026, 3, 23),
+    ]
 
 
 def test_pgic_follows_each_series():
@@ -49,8 +53,14 @@ def test_a_booster_series_restarts_the_offsets_and_ends_the_monthly_run_before_i
     booster = [date(2026, 6, 1)]
     phq9 = days_of(diary_schedule(SERIES + [booster]), "phq9")
     first_series = [d for d in phq9 if d < date(2026, 6, 1)]
-    assert first_series[-1] == date(2026, 5, 10)  # 13 Mar + 58 days; the next monthly (9 Jun) is after the booster
-    assert [d for d in phq9 if d >= date(2026, 6, 1)][:3] == [date(2026, 6, 2), date(2026, 6, 4), date(2026, 6, 8)]
+    assert first_series[-1] == date(
+        2026, 5, 10
+    )  # 13 Mar + 58 days; the next monthly (9 Jun) is after the booster
+    assert [d for d in phq9 if d >= date(2026, 6, 1)][:3] == [
+        date(2026, 6, 2),
+        date(2026, 6, 4),
+        date(2026, 6, 8),
+    ]
 
 
 def test_an_unanswered_phq9_is_due_then_overdue_then_missed():

@@ -21,8 +21,13 @@ def after(values, days_after=28):
 def test_day_28_window_exactly_30_percent_below_baseline_is_moderately_important():
     # Integer diary days can average exactly 4.9 over a 10-day window (nine 5s and one 4): 7 → 4.9 is 30 %.
     baseline = baseline_assess(BASELINE_DIARY, FIRST)
-    result = pain_response_at_day(baseline, after([5] * 9 + [4]), last_infusion_day=LAST, days_after=28,
-                                  policy=FollowUpPolicy(window_days=10, min_entries=4))
+    result = pain_response_at_day(
+        baseline,
+        after([5] * 9 + [4]),
+        last_infusion_day=LAST,
+        days_after=28,
+        policy=FollowUpPolicy(window_days=10, min_entries=4),
+    )
     assert result.window.mean_pain_nrs == Fraction(49, 10)
     assert result.response.classification is PainResponseClass.MODERATE
     assert result.window.last_day == LAST + timedelta(days=28)
@@ -38,8 +43,12 @@ def test_default_window_is_the_7_days_ending_on_day_d():
 
 def test_a_sparse_follow_up_window_is_not_evaluable_and_says_so():
     baseline = baseline_assess(BASELINE_DIARY, FIRST)
-    result = pain_response_at_day(baseline, after([2, None, None, 2, None, None, 2], days_after=14), last_infusion_day=LAST,
-                                  days_after=14)
+    result = pain_response_at_day(
+        baseline,
+        after([2, None, None, 2, None, None, 2], days_after=14),
+        last_infusion_day=LAST,
+        days_after=14,
+    )
     assert result.response.classification is PainResponseClass.NOT_EVALUABLE
     assert result.response.reason.startswith("follow-up window: 3 of 7")
 

@@ -13,7 +13,9 @@ def daily(values, start=START):
 
 
 def test_sustained_low_pain_is_no_relapse():
-    result = detect_relapse(8, daily([3] * 30), response_start_day=START, as_of_day=START + timedelta(days=29))
+    result = detect_relapse(
+        8, daily([3] * 30), response_start_day=START, as_of_day=START + timedelta(days=29)
+    )
     assert result.evaluable and not result.relapsed
     assert all(d.status == "responding" for d in result.days)
 
@@ -31,7 +33,9 @@ def test_pain_returning_is_a_relapse_confirmed_on_the_third_consecutive_day():
 
 def test_rolling_mean_exactly_30_percent_below_baseline_still_counts_as_responding():
     # Baseline 10, every day 7: reduction exactly 30 % is a response (inclusive), so no relapse.
-    result = detect_relapse(10, daily([7] * 20), response_start_day=START, as_of_day=START + timedelta(days=19))
+    result = detect_relapse(
+        10, daily([7] * 20), response_start_day=START, as_of_day=START + timedelta(days=19)
+    )
     assert not result.relapsed
     assert result.days[0].percent_reduction == 30
 
@@ -39,8 +43,9 @@ def test_rolling_mean_exactly_30_percent_below_baseline_still_counts_as_respondi
 def test_two_relapsing_days_then_recovery_is_no_relapse():
     policy = RelapsePolicy(rolling_window_days=1, min_entries=1, consecutive_days=3)
     values = [3, 3, 9, 9, 3, 9, 9, 3]
-    result = detect_relapse(10, daily(values), response_start_day=START, as_of_day=START + timedelta(days=7),
-                            policy=policy)
+    result = detect_relapse(
+        10, daily(values), response_start_day=START, as_of_day=START + timedelta(days=7), policy=policy
+    )
     assert not result.relapsed
     assert [d.status for d in result.days][2:4] == ["relapsing", "relapsing"]
 
@@ -48,8 +53,9 @@ def test_two_relapsing_days_then_recovery_is_no_relapse():
 def test_a_not_evaluable_day_breaks_the_run_instead_of_being_assumed_relapsed():
     policy = RelapsePolicy(rolling_window_days=1, min_entries=1, consecutive_days=3)
     values = [9, 9, None, 9, 9]
-    result = detect_relapse(10, daily(values), response_start_day=START, as_of_day=START + timedelta(days=4),
-                            policy=policy)
+    result = detect_relapse(
+        10, daily(values), response_start_day=START, as_of_day=START + timedelta(days=4), policy=policy
+    )
     assert not result.relapsed
     assert result.days[2].status == "not evaluable"
 
@@ -63,7 +69,9 @@ def test_sparse_diary_windows_are_not_evaluable():
 
 def test_pre_response_pain_cannot_trigger_a_relapse():
     before = [PainDiaryEntry(START - timedelta(days=i), 10) for i in range(1, 8)]
-    result = detect_relapse(10, before + daily([2] * 9), response_start_day=START, as_of_day=START + timedelta(days=8))
+    result = detect_relapse(
+        10, before + daily([2] * 9), response_start_day=START, as_of_day=START + timedelta(days=8)
+    )
     assert not result.relapsed
     assert result.days[0].day == START + timedelta(days=6)
 

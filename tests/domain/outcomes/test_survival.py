@@ -83,8 +83,9 @@ def test_exactly_14_days_without_diary_is_still_followed():
 
 
 def test_a_pre_emptive_booster_censors_before_a_later_relapse():
-    record = relapse_survival_record(START, day(50), data_cut_day=day(90), last_diary_day=day(89),
-                                     booster_day=day(30))
+    record = relapse_survival_record(
+        START, day(50), data_cut_day=day(90), last_diary_day=day(89), booster_day=day(30)
+    )
     assert (record.duration_days, record.event) == (30, False)
     assert "informative" in record.censor_reason
     assert record.source.kind == "clinic policy"

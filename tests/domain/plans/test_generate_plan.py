@@ -10,8 +10,15 @@ from ketaflow.domain.plans.spec import Dose, PlanSpec
 
 
 def escalating(n=10, start="0.2", step="0.2", cap="0.6", duration_min=240):
-    return PlanSpec("escalating", n, Dose(start, "rate_mg_per_kg_per_h"), duration_min, 14,
-                    escalation_step=step, escalation_cap=cap)
+    return PlanSpec(
+        "escalating",
+        n,
+        Dose(start, "rate_mg_per_kg_per_h"),
+        duration_min,
+        14,
+        escalation_step=step,
+        escalation_cap=cap,
+    )
 
 
 def test_induction_repeats_the_start_dose_with_its_delivered_mg_per_kg():
@@ -110,7 +117,9 @@ def test_plan_records_inputs_and_labelled_policy_version():
 
 
 def test_booster_plans_allow_at_most_four_sessions():
-    assert len(generate_plan(PlanSpec("booster", 2, Dose("0.3", "rate_mg_per_kg_per_h"), 120, 7)).sessions) == 2
+    assert (
+        len(generate_plan(PlanSpec("booster", 2, Dose("0.3", "rate_mg_per_kg_per_h"), 120, 7)).sessions) == 2
+    )
     with pytest.raises(DomainValidationError) as error:
         generate_plan(PlanSpec("booster", 5, Dose("0.3", "rate_mg_per_kg_per_h"), 120, 7))
     assert error.value.allowed == "whole number 1–4"

@@ -22,7 +22,9 @@ def test_pain_plans_default_to_immpact_fiqr_and_pgic_goals():
 def test_depression_plans_default_to_phq9_goals():
     plan = generate_plan(PlanSpec("depression", 6, Dose("0.5", "dose_mg_per_kg", over_min=40), 40, 21))
     assert [(g.metric, g.comparator, g.threshold) for g in plan.goals] == [
-        ("phq9_percent_reduction", ">=", 50), ("phq9_total", "<", 10)]
+        ("phq9_percent_reduction", ">=", 50),
+        ("phq9_total", "<", 10),
+    ]
 
 
 def test_goal_thresholds_are_inclusive_or_strict_as_stated():
@@ -32,11 +34,20 @@ def test_goal_thresholds_are_inclusive_or_strict_as_stated():
 
 
 def test_custom_goals_replace_the_defaults_and_are_stored_as_plain_data():
-    goal = Goal("pain_nrs_percent_reduction", ">=", Fraction(50), Source.clinic_policy("50 % target", "v1"), "halve")
-    plan = generate_plan(PlanSpec("induction", 6, Dose("0.3", "rate_mg_per_kg_per_h"), 120, 21, goals=(goal,)))
+    goal = Goal(
+        "pain_nrs_percent_reduction", ">=", Fraction(50), Source.clinic_policy("50 % target", "v1"), "halve"
+    )
+    plan = generate_plan(
+        PlanSpec("induction", 6, Dose("0.3", "rate_mg_per_kg_per_h"), 120, 21, goals=(goal,))
+    )
     assert plan.goals == (goal,)
-    assert plan.inputs["goals"][0] == {"metric": "pain_nrs_percent_reduction", "comparator": ">=", "threshold": "50",
-                                       "source": goal.source.as_dict(), "description": "halve"}
+    assert plan.inputs["goals"][0] == {
+        "metric": "pain_nrs_percent_reduction",
+        "comparator": ">=",
+        "threshold": "50",
+        "source": goal.source.as_dict(),
+        "description": "halve",
+    }
 
 
 def test_unknown_goal_metric_is_refused():

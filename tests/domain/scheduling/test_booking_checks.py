@@ -66,14 +66,21 @@ def test_weekend_and_closed_dates_are_refused():
 
 def test_too_close_to_a_neighbouring_session_of_the_same_plan_is_refused(clinic):
     plan = [booking("B", utc(2026, 3, 2, 8), utc(2026, 3, 2, 10), booking_id="s1")]
-    check = validate_booking(clinic, plan, booking("A", utc(2026, 3, 3, 7), utc(2026, 3, 3, 9)),
-                             plan_sessions=plan, min_interval_h=24)
+    check = validate_booking(
+        clinic,
+        plan,
+        booking("A", utc(2026, 3, 3, 7), utc(2026, 3, 3, 9)),
+        plan_sessions=plan,
+        min_interval_h=24,
+    )
     assert codes(check) == ["min_interval"]
 
 
 def test_a_move_that_stretches_the_series_past_its_window_is_refused(clinic):
-    plan = [booking("A", utc(2026, 3, 2, 8), utc(2026, 3, 2, 10), booking_id="s1"),
-            booking("A", utc(2026, 3, 3, 8), utc(2026, 3, 3, 10), booking_id="s2")]
+    plan = [
+        booking("A", utc(2026, 3, 2, 8), utc(2026, 3, 2, 10), booking_id="s1"),
+        booking("A", utc(2026, 3, 3, 8), utc(2026, 3, 3, 10), booking_id="s2"),
+    ]
     moved = booking("A", utc(2026, 3, 16, 8), utc(2026, 3, 16, 10), booking_id="s2")
     check = validate_booking(clinic, plan, moved, plan_sessions=plan, window_days=14)
     assert codes(check) == ["outside_series_window"]
@@ -87,7 +94,9 @@ def test_several_problems_are_all_reported(clinic):
 
 
 def test_an_unknown_chair_is_refused(clinic):
-    assert "unknown_chair" in codes(validate_booking(clinic, [], booking("Z", utc(2026, 3, 2, 8), utc(2026, 3, 2, 9))))
+    assert "unknown_chair" in codes(
+        validate_booking(clinic, [], booking("Z", utc(2026, 3, 2, 8), utc(2026, 3, 2, 9)))
+    )
 
 
 def test_naive_datetimes_are_refused():

@@ -18,7 +18,9 @@ def test_each_chair_lists_bookings_and_free_gaps_within_opening_hours(clinic):
         ("free", utc(2026, 3, 2, 11), utc(2026, 3, 2, 17)),
     ]
     assert chair_a.items[1].booking == b
-    assert [(i.kind, i.start, i.end) for i in chair_b.items] == [("free", utc(2026, 3, 2, 7), utc(2026, 3, 2, 17))]
+    assert [(i.kind, i.start, i.end) for i in chair_b.items] == [
+        ("free", utc(2026, 3, 2, 7), utc(2026, 3, 2, 17))
+    ]
 
 
 def test_bookings_on_other_days_are_not_shown(clinic):

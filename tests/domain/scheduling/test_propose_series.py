@@ -77,8 +77,12 @@ def test_strict_calendar_day_policy_cannot_fit_ten_days_around_weekends(clinic):
 def test_ten_in_fourteen_days_over_christmas_fails_naming_the_closed_days():
     clinic = calendar(closed=[date(2026, 12, 25), date(2027, 1, 1)])
     policy = SchedulingPolicy(search_horizon_days=0)
-    result = propose_series(clinic, [], request(n_sessions=10, consecutive_days=True, window_days=14,
-                                                earliest_start_day=date(2026, 12, 21)), policy)
+    result = propose_series(
+        clinic,
+        [],
+        request(n_sessions=10, consecutive_days=True, window_days=14, earliest_start_day=date(2026, 12, 21)),
+        policy,
+    )
     assert not result.ok
     assert "series of 10 cannot fit in 14 days from 2026-12-21" in result.reason
     assert "clinic closed on 2026-12-25" in result.reason
@@ -86,8 +90,11 @@ def test_ten_in_fourteen_days_over_christmas_fails_naming_the_closed_days():
 
 def test_the_first_start_day_that_fits_is_proposed_with_a_note_when_the_earliest_does_not():
     clinic = calendar(closed=[date(2026, 12, 25), date(2027, 1, 1)])
-    result = propose_series(clinic, [], request(n_sessions=10, consecutive_days=True, window_days=14,
-                                                earliest_start_day=date(2026, 12, 21)))
+    result = propose_series(
+        clinic,
+        [],
+        request(n_sessions=10, consecutive_days=True, window_days=14, earliest_start_day=date(2026, 12, 21)),
+    )
     assert result.ok
     # Every late-December start needs 16 days (weekends, 25 Dec, 1 Jan); Monday 4 January is the first fit.
     assert local_days(result.slots)[0] == date(2027, 1, 4)
@@ -97,16 +104,21 @@ def test_the_first_start_day_that_fits_is_proposed_with_a_note_when_the_earliest
 
 def test_session_plus_recovery_must_end_by_closing_time():
     clinic = calendar(hours={d: DayHours(time(8), time(12)) for d in range(5)})
-    result = propose_series(clinic, [], request(n_sessions=1, session_min=180, recovery_min=60,
-                                                preferred_start=time(10)))
+    result = propose_series(
+        clinic, [], request(n_sessions=1, session_min=180, recovery_min=60, preferred_start=time(10))
+    )
     assert result.slots[0].start == utc(2026, 3, 2, 7)  # 08:00 local is the only start that fits
     assert result.slots[0].end == utc(2026, 3, 2, 11)
 
 
 def test_a_session_longer_than_opening_hours_fails_with_the_reason():
     clinic = calendar(hours={d: DayHours(time(8), time(11)) for d in range(5)})
-    result = propose_series(clinic, [], request(n_sessions=1, session_min=180, recovery_min=30),
-                            SchedulingPolicy(search_horizon_days=3))
+    result = propose_series(
+        clinic,
+        [],
+        request(n_sessions=1, session_min=180, recovery_min=30),
+        SchedulingPolicy(search_horizon_days=3),
+    )
     assert not result.ok
     assert "does not fit in opening hours" in result.reason
 
@@ -114,8 +126,11 @@ def test_a_session_longer_than_opening_hours_fails_with_the_reason():
 def test_min_interval_of_24_h_across_spring_forward_moves_the_local_start_an_hour_later():
     # 29 March 2026: Berlin goes from UTC+1 to UTC+2; 09:00 to 09:00 local is only 23 elapsed hours.
     clinic = calendar(hours={d: DayHours(time(8), time(18)) for d in range(7)})
-    result = propose_series(clinic, [], request(n_sessions=2, min_interval_h=24, consecutive_days=True,
-                                                earliest_start_day=date(2026, 3, 28)))
+    result = propose_series(
+        clinic,
+        [],
+        request(n_sessions=2, min_interval_h=24, consecutive_days=True, earliest_start_day=date(2026, 3, 28)),
+    )
     first, second = result.slots
     assert first.start == utc(2026, 3, 28, 8)
     assert second.start - first.start == timedelta(hours=24)
@@ -124,15 +139,23 @@ def test_min_interval_of_24_h_across_spring_forward_moves_the_local_start_an_hou
 
 def test_same_local_time_across_spring_forward_when_the_interval_allows_it():
     clinic = calendar(hours={d: DayHours(time(8), time(18)) for d in range(7)})
-    result = propose_series(clinic, [], request(n_sessions=2, min_interval_h=20, consecutive_days=True,
-                                                earliest_start_day=date(2026, 3, 28)))
+    result = propose_series(
+        clinic,
+        [],
+        request(n_sessions=2, min_interval_h=20, consecutive_days=True, earliest_start_day=date(2026, 3, 28)),
+    )
     assert [s.start for s in result.slots] == [utc(2026, 3, 28, 8), utc(2026, 3, 29, 7)]
 
 
 def test_autumn_fall_back_keeps_the_local_time_with_a_25_hour_gap():
     clinic = calendar(hours={d: DayHours(time(8), time(18)) for d in range(7)})
-    result = propose_series(clinic, [], request(n_sessions=2, min_interval_h=24, consecutive_days=True,
-                                                earliest_start_day=date(2026, 10, 24)))
+    result = propose_series(
+        clinic,
+        [],
+        request(
+            n_sessions=2, min_interval_h=24, consecutive_days=True, earliest_start_day=date(2026, 10, 24)
+        ),
+    )
     first, second = result.slots
     assert second.start - first.start == timedelta(hours=25)
     assert second.start.astimezone(ZONE).time() == time(9)

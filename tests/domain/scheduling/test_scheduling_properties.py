@@ -10,7 +10,9 @@ from ketaflow.domain.scheduling.series import propose_series
 
 existing_bookings = st.lists(
     st.tuples(st.sampled_from("AB"), st.integers(0, 20), st.integers(6, 18), st.integers(1, 10)).map(
-        lambda t: booking(t[0], utc(2026, 3, 2 + t[1], t[2]), utc(2026, 3, 2 + t[1], t[2]) + timedelta(hours=t[3]))
+        lambda t: booking(
+            t[0], utc(2026, 3, 2 + t[1], t[2]), utc(2026, 3, 2 + t[1], t[2]) + timedelta(hours=t[3])
+        )
     ),
     max_size=25,
 )
@@ -29,8 +31,15 @@ def test_proposed_slots_never_overlap_and_respect_hours_spacing_and_window(
     existing, n, session_min, interval_h, consecutive, preferred_hour
 ):
     clinic = calendar(closed=[date(2026, 3, 11)])
-    req = request(n_sessions=n, session_min=session_min, recovery_min=30, min_interval_h=interval_h,
-                  window_days=21, consecutive_days=consecutive, preferred_start=time(preferred_hour))
+    req = request(
+        n_sessions=n,
+        session_min=session_min,
+        recovery_min=30,
+        min_interval_h=interval_h,
+        window_days=21,
+        consecutive_days=consecutive,
+        preferred_start=time(preferred_hour),
+    )
     result = propose_series(clinic, existing, req)
     if not result.ok:
         assert result.reason and result.slots == ()

@@ -35,8 +35,10 @@ def test_a_session_moved_outside_the_window_is_flagged(clinic):
 
 
 def test_two_sessions_moved_too_close_together_are_flagged(clinic):
-    booked = [booking("A", utc(2026, 3, 2, 8), utc(2026, 3, 2, 10)),
-              booking("B", utc(2026, 3, 2, 14), utc(2026, 3, 2, 16))]
+    booked = [
+        booking("A", utc(2026, 3, 2, 8), utc(2026, 3, 2, 10)),
+        booking("B", utc(2026, 3, 2, 14), utc(2026, 3, 2, 16)),
+    ]
     result = series_fits(clinic, booked, booked, request(n_sessions=2, min_interval_h=20))
     assert not result.fits
     assert "less than 20 h apart" in result.problems[0]
@@ -45,8 +47,12 @@ def test_two_sessions_moved_too_close_together_are_flagged(clinic):
 def test_a_consecutive_series_interrupted_by_a_full_day_no_longer_fits(clinic):
     booked = sessions(2, 3)
     full = [booking(c, utc(2026, 3, 4, 7), utc(2026, 3, 4, 17)) for c in "AB"]
-    result = series_fits(clinic, booked + full, booked,
-                         request(n_sessions=5, consecutive_days=True, window_days=14, preferred_start=time(9)))
+    result = series_fits(
+        clinic,
+        booked + full,
+        booked,
+        request(n_sessions=5, consecutive_days=True, window_days=14, preferred_start=time(9)),
+    )
     assert not result.fits
     assert "every chair is booked on 2026-03-04" in result.problems[0]
 

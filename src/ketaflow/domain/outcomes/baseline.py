@@ -36,7 +36,9 @@ class BaselinePolicy:
         if not 1 <= self.window_days <= 28:
             raise DomainValidationError("window_days", f"{self.window_days} is out of range", "1–28")
         if not 1 <= self.min_entries <= self.window_days:
-            raise DomainValidationError("min_entries", f"{self.min_entries} is out of range", f"1–{self.window_days}")
+            raise DomainValidationError(
+                "min_entries", f"{self.min_entries} is out of range", f"1–{self.window_days}"
+            )
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,17 @@ def baseline_assess(
     last_day = first_infusion_day - timedelta(days=1)
     first_day = first_infusion_day - timedelta(days=policy.window_days)
     pain = window_mean(by_day, first_day, last_day, policy.min_entries)
-    fiqr = None if intake_fiqr_total is None else exact_in_range(intake_fiqr_total, "intake_fiqr_total", 0, 100)
+    fiqr = (
+        None if intake_fiqr_total is None else exact_in_range(intake_fiqr_total, "intake_fiqr_total", 0, 100)
+    )
     if intake_phq9_total is not None and (
-        isinstance(intake_phq9_total, bool) or not isinstance(intake_phq9_total, int) or not 0 <= intake_phq9_total <= 27
+        isinstance(intake_phq9_total, bool)
+        or not isinstance(intake_phq9_total, int)
+        or not 0 <= intake_phq9_total <= 27
     ):
-        raise DomainValidationError("intake_phq9_total", f"{intake_phq9_total} is not a PHQ-9 total", "whole number 0–27")
+        raise DomainValidationError(
+            "intake_phq9_total", f"{intake_phq9_total} is not a PHQ-9 total", "whole number 0–27"
+        )
     inputs = {
         "first_infusion_day": first_infusion_day.isoformat(),
         "window_days": policy.window_days,

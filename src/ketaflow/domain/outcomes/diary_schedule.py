@@ -32,14 +32,20 @@ class DiarySchedulePolicy:
     follow_up_days: int = 365  # how long the schedule runs after the last series
     # Days after the due day it is still "due", and after which it is "missed" (no more reminders).
     # Daily items are about one day's pain, so they cannot be filled in late.
-    grace_days: Mapping[str, int] = field(default_factory=lambda: {"daily": 0, "fiqr": 2, "phq9": 3, "gad7": 3,
-                                                                    "pgic": 3})
-    expires_after_days: Mapping[str, int] = field(default_factory=lambda: {"daily": 0, "fiqr": 6, "phq9": 7,
-                                                                           "gad7": 7, "pgic": 7})
+    grace_days: Mapping[str, int] = field(
+        default_factory=lambda: {"daily": 0, "fiqr": 2, "phq9": 3, "gad7": 3, "pgic": 3}
+    )
+    expires_after_days: Mapping[str, int] = field(
+        default_factory=lambda: {"daily": 0, "fiqr": 6, "phq9": 7, "gad7": 7, "pgic": 7}
+    )
     version: str = RULE_VERSION
-    source: Source = field(default_factory=lambda: Source.clinic_policy(
-        "diary schedule: daily NRS/sleep/fatigue from 7 days before infusion 1; FIQR weekly; PHQ-9 and GAD-7 "
-        "on days 1, 3, 7, 14, 28 after each series then every 30 days; PGIC on days 1 and 28", RULE_VERSION))
+    source: Source = field(
+        default_factory=lambda: Source.clinic_policy(
+            "diary schedule: daily NRS/sleep/fatigue from 7 days before infusion 1; FIQR weekly; PHQ-9 and GAD-7 "
+            "on days 1, 3, 7, 14, 28 after each series then every 30 days; PGIC on days 1 and 28",
+            RULE_VERSION,
+        )
+    )
 
     def group(self, instrument: str) -> str:
         return "daily" if instrument in self.daily_items else instrument
@@ -97,7 +103,9 @@ def _every(start: date, step_days: int, before: date) -> Iterable[date]:
         day += timedelta(days=step_days)
 
 
-def diary_schedule(series: Sequence[Sequence[date]], policy: DiarySchedulePolicy | None = None) -> list[tuple[str, date]]:
+def diary_schedule(
+    series: Sequence[Sequence[date]], policy: DiarySchedulePolicy | None = None
+) -> list[tuple[str, date]]:
     """All (instrument, due_day) pairs, sorted. `series` = the infusion days of each series, in any order."""
     policy = policy or DiarySchedulePolicy()
     spans = sorted((min(days), max(days)) for days in series if days)
@@ -114,8 +122,13 @@ def diary_schedule(series: Sequence[Sequence[date]], policy: DiarySchedulePolicy
         offsets = sorted(policy.post_series_offsets_days)
         post_days = [last + timedelta(days=d) for d in offsets]
         if offsets:
-            post_days += list(_every(last + timedelta(days=offsets[-1] + policy.monthly_every_days),
-                                     policy.monthly_every_days, boundary))
+            post_days += list(
+                _every(
+                    last + timedelta(days=offsets[-1] + policy.monthly_every_days),
+                    policy.monthly_every_days,
+                    boundary,
+                )
+            )
         for day in post_days:
             if day < boundary:
                 due.update((item, day) for item in policy.post_series_items)
@@ -157,7 +170,9 @@ def diary_status(
         group = policy.group(instrument)
         grace, expires = policy.grace_days[group], policy.expires_after_days[group]
         # A completion counts for the first open due item whose window it falls in; used once only.
-        match = next((d for d in done.get(instrument, []) if due_day <= d <= due_day + timedelta(days=expires)), None)
+        match = next(
+            (d for d in done.get(instrument, []) if due_day <= d <= due_day + timedelta(days=expires)), None
+        )
         if match is not None:
             done[instrument].remove(match)
             items.append(DueItem(instrument, due_day, "done", match))

@@ -25,7 +25,9 @@ class PainDiaryEntry:
         if isinstance(self.average_pain_nrs, bool) or not isinstance(self.average_pain_nrs, int):
             raise DomainValidationError("average_pain_nrs", "must be a whole number", "0–10")
         if not 0 <= self.average_pain_nrs <= 10:
-            raise DomainValidationError("average_pain_nrs", f"{self.average_pain_nrs} is out of range", "0–10")
+            raise DomainValidationError(
+                "average_pain_nrs", f"{self.average_pain_nrs} is out of range", "0–10"
+            )
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,9 @@ def entries_by_day(entries: Iterable[PainDiaryEntry]) -> dict[date, int]:
     by_day: dict[date, int] = {}
     for entry in entries:
         if entry.day in by_day:
-            raise DomainValidationError("entries", f"two pain entries for {entry.day.isoformat()}", "one per day")
+            raise DomainValidationError(
+                "entries", f"two pain entries for {entry.day.isoformat()}", "one per day"
+            )
         by_day[entry.day] = entry.average_pain_nrs
     return by_day
 
@@ -60,8 +64,15 @@ def window_mean(by_day: dict[date, int], first_day: date, last_day: date, min_en
     missing = tuple(d for d in days if d not in by_day)
     if len(values) < min_entries:
         return WindowMean(
-            first_day, last_day, None, len(values), missing, False,
+            first_day,
+            last_day,
+            None,
+            len(values),
+            missing,
+            False,
             f"{len(values)} of {n_days} diary days recorded; at least {min_entries} needed",
         )
     mean = Fraction(sum(values), len(values))
-    return WindowMean(first_day, last_day, mean, len(values), missing, True, f"{len(values)} of {n_days} diary days")
+    return WindowMean(
+        first_day, last_day, mean, len(values), missing, True, f"{len(values)} of {n_days} diary days"
+    )

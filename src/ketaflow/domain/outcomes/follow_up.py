@@ -24,9 +24,13 @@ class FollowUpPolicy:
     window_days: int = 7
     min_entries: int = 4
     version: str = RULE_VERSION
-    source: Source = field(default_factory=lambda: Source.clinic_policy(
-        "follow-up pain = mean of the 7 diary days ending on day D after the last infusion, evaluable with "
-        ">= 4 entries", RULE_VERSION))
+    source: Source = field(
+        default_factory=lambda: Source.clinic_policy(
+            "follow-up pain = mean of the 7 diary days ending on day D after the last infusion, evaluable with "
+            ">= 4 entries",
+            RULE_VERSION,
+        )
+    )
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_entries <= self.window_days <= 28:
@@ -54,11 +58,13 @@ def pain_response_at_day(
     if not 1 <= days_after <= 730:
         raise DomainValidationError("days_after", f"{days_after} is out of range", "1–730")
     end = last_infusion_day + timedelta(days=days_after)
-    window = window_mean(entries_by_day(entries), end - timedelta(days=policy.window_days - 1), end,
-                         policy.min_entries)
+    window = window_mean(
+        entries_by_day(entries), end - timedelta(days=policy.window_days - 1), end, policy.min_entries
+    )
     response = pain_response(baseline.mean_pain_nrs, window.mean_pain_nrs)
     if not window.evaluable:
         # Say which side was missing: the follow-up window, not the baseline.
-        response = PainResponse(response.classification, None, f"follow-up window: {window.reason}",
-                                response.inputs)
+        response = PainResponse(
+            response.classification, None, f"follow-up window: {window.reason}", response.inputs
+        )
     return FollowUpResponse(days_after, window, response, policy.version, policy.source)

@@ -75,7 +75,9 @@ def propose_after_series(
         "responder": responder,
         "response_inputs": getattr(response, "inputs", {}),
         "relapsed": None if relapse is None else relapse.relapsed,
-        "relapse_day": None if relapse is None or relapse.relapse_day is None else relapse.relapse_day.isoformat(),
+        "relapse_day": None
+        if relapse is None or relapse.relapse_day is None
+        else relapse.relapse_day.isoformat(),
         "relapse_rule_version": None if relapse is None else relapse.rule_version,
         "booster_protocol_code": booster_protocol_code,
     }
@@ -92,6 +94,10 @@ def propose_after_series(
             inputs,
         )
     if relapse is not None and relapse.relapsed and relapse.relapse_day is not None:
-        return BoosterProposal(booster_protocol_code, relapse.relapse_day,
-                               f"responded after the series, then relapsed: {relapse.reason}", inputs)
+        return BoosterProposal(
+            booster_protocol_code,
+            relapse.relapse_day,
+            f"responded after the series, then relapsed: {relapse.reason}",
+            inputs,
+        )
     return NoProposal("responding; no relapse detected", inputs)

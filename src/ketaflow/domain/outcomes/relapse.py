@@ -89,39 +89,57 @@ def detect_relapse(
         "baseline_pain_nrs": fraction_text(baseline),
         "response_start_day": response_start_day.isoformat(),
         "as_of_day": as_of_day.isoformat(),
-        "policy": {"rolling_window_days": policy.rolling_window_days, "min_entries": policy.min_entries,
-                   "response_percent": policy.response_percent, "consecutive_days": policy.consecutive_days},
-        "pain_entries": {d.isoformat(): v for d, v in sorted(by_day.items())
-                         if response_start_day <= d <= as_of_day},
+        "policy": {
+            "rolling_window_days": policy.rolling_window_days,
+            "min_entries": policy.min_entries,
+            "response_percent": policy.response_percent,
+            "consecutive_days": policy.consecutive_days,
+        },
+        "pain_entries": {
+            d.isoformat(): v for d, v in sorted(by_day.items()) if response_start_day <= d <= as_of_day
+        },
     }
 
     def result(evaluable, relapsed, day, run_first, days, reason):
-        return RelapseResult(evaluable, relapsed, day, run_first, tuple(days), reason, inputs,
-                             policy.version, policy.source)
+        return RelapseResult(
+            evaluable, relapsed, day, run_first, tuple(days), reason, inputs, policy.version, policy.source
+        )
 
     if baseline == 0:
-        return result(False, False, None, None, [], "baseline pain is 0: relapse relative to baseline is undefined")
+        return result(
+            False, False, None, None, [], "baseline pain is 0: relapse relative to baseline is undefined"
+        )
     first_scan = response_start_day + timedelta(days=policy.rolling_window_days - 1)
     days: list[RelapseDay] = []
     run_first: date | None = None
     run_length = 0
     day = first_scan
     while day <= as_of_day:
-        window = window_mean(by_day, day - timedelta(days=policy.rolling_window_days - 1), day, policy.min_entries)
+        window = window_mean(
+            by_day, day - timedelta(days=policy.rolling_window_days - 1), day, policy.min_entries
+        )
         if window.mean_pain_nrs is None:
             days.append(RelapseDay(day, None, None, "not evaluable"))
             run_first, run_length = None, 0
         else:
             reduction = percent_reduction(baseline, window.mean_pain_nrs)
             relapsing = reduction < policy.response_percent
-            days.append(RelapseDay(day, window.mean_pain_nrs, reduction, "relapsing" if relapsing else "responding"))
+            days.append(
+                RelapseDay(day, window.mean_pain_nrs, reduction, "relapsing" if relapsing else "responding")
+            )
             if relapsing:
                 run_first = run_first or day
                 run_length += 1
                 if run_length == policy.consecutive_days:
-                    return result(True, True, day, run_first, days,
-                                  f"rolling mean pain less than {policy.response_percent} % below baseline on "
-                                  f"{run_length} consecutive days from {run_first.isoformat()}")
+                    return result(
+                        True,
+                        True,
+                        day,
+                        run_first,
+                        days,
+                        f"rolling mean pain less than {policy.response_percent} % below baseline on "
+                        f"{run_length} consecutive days from {run_first.isoformat()}",
+                    )
             else:
                 run_first, run_length = None, 0
         day += timedelta(days=1)
@@ -145,16 +163,24 @@ class Phq9Relapse:
     source: Source = PHQ9_RELAPSE_SOURCE
 
 
-def phq9_relapse(baseline_total: int, current_total: int, *, at_least: int = 10, percent_of_baseline: int = 50) -> Phq9Relapse:
+def phq9_relapse(
+    baseline_total: int, current_total: int, *, at_least: int = 10, percent_of_baseline: int = 50
+) -> Phq9Relapse:
     """Both conditions, so a low-baseline patient at PHQ-9 6 is not called relapsed."""
     for name, value in (("baseline_phq9_total", baseline_total), ("current_phq9_total", current_total)):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 27:
             raise DomainValidationError(name, f"{value!r} is not a PHQ-9 total", "whole number 0–27")
-    inputs = {"baseline_phq9_total": baseline_total, "current_phq9_total": current_total, "at_least": at_least,
-              "percent_of_baseline": percent_of_baseline}
+    inputs = {
+        "baseline_phq9_total": baseline_total,
+        "current_phq9_total": current_total,
+        "at_least": at_least,
+        "percent_of_baseline": percent_of_baseline,
+    }
     high = current_total >= at_least
     back = current_total * 100 >= percent_of_baseline * baseline_total
     relapsed = high and back
-    reason = (f"PHQ-9 {current_total}: {'>=' if high else '<'} {at_least}, "
-              f"{'>=' if back else '<'} {percent_of_baseline} % of baseline {baseline_total}")
+    reason = (
+        f"PHQ-9 {current_total}: {'>=' if high else '<'} {at_least}, "
+        f"{'>=' if back else '<'} {percent_of_baseline} % of baseline {baseline_total}"
+    )
     return Phq9Relapse(relapsed, reason, inputs)

@@ -67,11 +67,18 @@ def pain_response(
 ) -> PainResponse:
     """Classify a pain change (means allowed, so values are Fractions in 0–10, not only integers)."""
     if not 0 < moderate_percent < substantial_percent <= 100:
-        raise DomainValidationError("moderate_percent", "thresholds must satisfy 0 < moderate < substantial <= 100")
-    inputs: dict[str, Any] = {"moderate_percent": moderate_percent, "substantial_percent": substantial_percent}
+        raise DomainValidationError(
+            "moderate_percent", "thresholds must satisfy 0 < moderate < substantial <= 100"
+        )
+    inputs: dict[str, Any] = {
+        "moderate_percent": moderate_percent,
+        "substantial_percent": substantial_percent,
+    }
     if baseline_pain_nrs is None or current_pain_nrs is None:
-        inputs.update(baseline_pain_nrs=None if baseline_pain_nrs is None else str(baseline_pain_nrs),
-                      current_pain_nrs=None if current_pain_nrs is None else str(current_pain_nrs))
+        inputs.update(
+            baseline_pain_nrs=None if baseline_pain_nrs is None else str(baseline_pain_nrs),
+            current_pain_nrs=None if current_pain_nrs is None else str(current_pain_nrs),
+        )
         missing = "baseline" if baseline_pain_nrs is None else "current"
         return PainResponse(PainResponseClass.NOT_EVALUABLE, None, f"no evaluable {missing} pain", inputs)
     baseline = exact_in_range(baseline_pain_nrs, "baseline_pain_nrs", 0, 10)
@@ -129,7 +136,9 @@ def pgic_response(answer: Pgic | str) -> PgicResponse:
     try:
         label = Pgic(answer)
     except ValueError:
-        raise DomainValidationError("pgic", f"{answer!r} is not a PGIC label", ", ".join(p.value for p in Pgic)) from None
+        raise DomainValidationError(
+            "pgic", f"{answer!r} is not a PGIC label", ", ".join(p.value for p in Pgic)
+        ) from None
     cls = _PGIC_CLASS.get(label, PgicResponseClass.NONE)
     responder = cls in (PgicResponseClass.SUBSTANTIAL, PgicResponseClass.MODERATE)
     return PgicResponse(cls, responder, {"pgic": label.value})
@@ -151,13 +160,19 @@ def fiqr_change(baseline_total: Number, current_total: Number, *, mcid_percent: 
     baseline = exact_in_range(baseline_total, "baseline_fiqr_total", 0, 100)
     current = exact_in_range(current_total, "current_fiqr_total", 0, 100)
     mcid = exact_in_range(mcid_percent, "mcid_percent", 1, 100)
-    inputs = {"baseline_fiqr_total": str(baseline), "current_fiqr_total": str(current), "mcid_percent": str(mcid)}
+    inputs = {
+        "baseline_fiqr_total": str(baseline),
+        "current_fiqr_total": str(current),
+        "mcid_percent": str(mcid),
+    }
     points = current - baseline
     if baseline == 0:
         return FiqrChange(False, None, points, None, "baseline FIQR is 0", inputs)
     improvement = percent_reduction(baseline, current)
     important = improvement >= mcid
-    return FiqrChange(True, improvement, points, important, f"FIQR improved by {float(improvement):.1f} %", inputs)
+    return FiqrChange(
+        True, improvement, points, important, f"FIQR improved by {float(improvement):.1f} %", inputs
+    )
 
 
 @dataclass(frozen=True)
@@ -183,12 +198,23 @@ def phq9_response(
     for name, value in (("baseline_phq9_total", baseline_total), ("current_phq9_total", current_total)):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 27:
             raise DomainValidationError(name, f"{value!r} is not a PHQ-9 total", "whole number 0–27")
-    inputs = {"baseline_phq9_total": baseline_total, "current_phq9_total": current_total,
-              "response_percent": response_percent, "remission_below": remission_below}
+    inputs = {
+        "baseline_phq9_total": baseline_total,
+        "current_phq9_total": current_total,
+        "response_percent": response_percent,
+        "remission_below": remission_below,
+    }
     below_10 = current_total < 10
     remission = current_total < remission_below
     if baseline_total == 0:
         return Phq9Response(False, None, None, below_10, remission, "baseline PHQ-9 is 0", inputs)
     reduction = percent_reduction(Fraction(baseline_total), Fraction(current_total))
-    return Phq9Response(True, reduction, reduction >= response_percent, below_10, remission,
-                        f"PHQ-9 reduced by {float(reduction):.1f} %", inputs)
+    return Phq9Response(
+        True,
+        reduction,
+        reduction >= response_percent,
+        below_10,
+        remission,
+        f"PHQ-9 reduced by {float(reduction):.1f} %",
+        inputs,
+    )

@@ -17,11 +17,16 @@ from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.sources import Source
 
 RULE_VERSION = "survival-2026.11.1"
-KAPLAN_MEIER = Source(citation="Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. "
-                      "J Am Stat Assoc 1958;53:457-481", version="1958")
+KAPLAN_MEIER = Source(
+    citation="Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. "
+    "J Am Stat Assoc 1958;53:457-481",
+    version="1958",
+)
 CENSORING_POLICY = Source.clinic_policy(
     "time to relapse from first day of response; censor at data cut, at the last diary day when no diary for "
-    "more than 14 days, and at a pre-emptive booster (informative censoring)", RULE_VERSION)
+    "more than 14 days, and at a pre-emptive booster (informative censoring)",
+    RULE_VERSION,
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,9 @@ def relapse_survival_record(
         "lost_after_days": lost_after_days,
     }
     if data_cut_day < response_start_day:
-        raise DomainValidationError("data_cut_day", "before the response started",
-                                    f">= {response_start_day.isoformat()}")
+        raise DomainValidationError(
+            "data_cut_day", "before the response started", f">= {response_start_day.isoformat()}"
+        )
     censors: list[tuple[date, str]] = [(data_cut_day, "data cut")]
     if last_diary_day is None or (data_cut_day - last_diary_day).days > lost_after_days:
         # No diary for too long: censored at the last diary day, never counted as a relapse.

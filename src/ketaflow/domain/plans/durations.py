@@ -18,13 +18,21 @@ RULE_VERSION = "induction-duration-2026.11.1"
 @dataclass(frozen=True)
 class InductionDurationPolicy:
     # Keys are FIQR severity bands (Salaffi 2020); remission is absent on purpose: no induction to plan.
-    minutes_by_severity: Mapping[str, int] = field(default_factory=lambda: {
-        "mild": 60, "moderate": 120, "severe": 180, "very severe": 240,
-    })
+    minutes_by_severity: Mapping[str, int] = field(
+        default_factory=lambda: {
+            "mild": 60,
+            "moderate": 120,
+            "severe": 180,
+            "very severe": 240,
+        }
+    )
     version: str = RULE_VERSION
-    source: Source = field(default_factory=lambda: Source.clinic_policy(
-        "induction session length by FIQR severity: mild 1 h, moderate 2 h, severe 3 h, very severe 4 h",
-        RULE_VERSION))
+    source: Source = field(
+        default_factory=lambda: Source.clinic_policy(
+            "induction session length by FIQR severity: mild 1 h, moderate 2 h, severe 3 h, very severe 4 h",
+            RULE_VERSION,
+        )
+    )
 
 
 def induction_duration_min(severity: str, policy: InductionDurationPolicy | None = None) -> int:
@@ -32,5 +40,6 @@ def induction_duration_min(severity: str, policy: InductionDurationPolicy | None
     try:
         return policy.minutes_by_severity[severity]
     except KeyError:
-        raise DomainValidationError("severity", f"{severity!r} has no induction duration",
-                                    ", ".join(policy.minutes_by_severity)) from None
+        raise DomainValidationError(
+            "severity", f"{severity!r} has no induction duration", ", ".join(policy.minutes_by_severity)
+        ) from None

@@ -56,14 +56,27 @@ def generate_plan(spec: PlanSpec, limits: PlanLimits | None = None) -> Plan:
         value = cap if held else wanted
         unit = spec.start_dose.unit.value
         if held and not sessions[-1].held_at_cap and sessions[-1].dose.value < cap:
-            notes.append(PlanNote(i + 1, f"session {i + 1}: the step to {decimal_text(wanted)} {unit} would pass "
-                                         f"the cap {decimal_text(cap)}; the dose stops at the cap"))
+            notes.append(
+                PlanNote(
+                    i + 1,
+                    f"session {i + 1}: the step to {decimal_text(wanted)} {unit} would pass "
+                    f"the cap {decimal_text(cap)}; the dose stops at the cap",
+                )
+            )
         elif held:
-            notes.append(PlanNote(i + 1, f"session {i + 1}: escalation would give {decimal_text(wanted)} {unit}; "
-                                         f"held at the cap {decimal_text(cap)}"))
+            notes.append(
+                PlanNote(
+                    i + 1,
+                    f"session {i + 1}: escalation would give {decimal_text(wanted)} {unit}; "
+                    f"held at the cap {decimal_text(cap)}",
+                )
+            )
         dose = spec.start_dose.with_value(value)  # type: ignore[arg-type]
-        sessions.append(PlannedSession(i + 1, dose, spec.duration_min,
-                                       planned_delivered_mg_per_kg(dose, spec.duration_min), held))
+        sessions.append(
+            PlannedSession(
+                i + 1, dose, spec.duration_min, planned_delivered_mg_per_kg(dose, spec.duration_min), held
+            )
+        )
     goals = spec.goals if spec.goals is not None else default_goals(spec.kind.value)
     inputs = {
         "kind": spec.kind.value,

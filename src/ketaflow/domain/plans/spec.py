@@ -41,10 +41,13 @@ class Dose:
             raise DomainValidationError("dose.value", f"{self.value} is not positive", "> 0")
         if self.unit is DoseUnit.DOSE_MG_PER_KG:
             if not isinstance(self.over_min, int) or not 1 <= self.over_min <= 720:
-                raise DomainValidationError("dose.over_min", "a dose in mg/kg needs the minutes it runs over",
-                                            "whole number 1–720")
+                raise DomainValidationError(
+                    "dose.over_min", "a dose in mg/kg needs the minutes it runs over", "whole number 1–720"
+                )
         elif self.over_min is not None:
-            raise DomainValidationError("dose.over_min", "a rate runs for the whole session; give no over_min")
+            raise DomainValidationError(
+                "dose.over_min", "a rate runs for the whole session; give no over_min"
+            )
 
     def with_value(self, value: Fraction) -> Dose:
         return Dose(value, self.unit, self.over_min)
@@ -57,7 +60,9 @@ def _unit(unit: DoseUnit | str) -> DoseUnit:
     try:
         return DoseUnit(unit)
     except ValueError:
-        raise DomainValidationError("dose.unit", f"{unit!r} unknown", ", ".join(u.value for u in DoseUnit)) from None
+        raise DomainValidationError(
+            "dose.unit", f"{unit!r} unknown", ", ".join(u.value for u in DoseUnit)
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -72,17 +77,23 @@ class PlanLimits:
     clinical.md §2.1 (induction 6 over 2–3 weeks at 1–4 h; escalating 10 consecutive; depression 40 min).
     Dose limits are not here: dosing checks each generated dose against the protocol's soft/hard limits."""
 
-    by_kind: Mapping[PlanKind, KindLimits] = field(default_factory=lambda: {
-        PlanKind.INDUCTION: KindLimits((1, 12), (60, 240)),
-        PlanKind.ESCALATING: KindLimits((2, 15), (40, 360)),
-        PlanKind.BOOSTER: KindLimits((1, 4), (40, 240)),
-        PlanKind.DEPRESSION: KindLimits((1, 12), (40, 120)),
-    })
+    by_kind: Mapping[PlanKind, KindLimits] = field(
+        default_factory=lambda: {
+            PlanKind.INDUCTION: KindLimits((1, 12), (60, 240)),
+            PlanKind.ESCALATING: KindLimits((2, 15), (40, 360)),
+            PlanKind.BOOSTER: KindLimits((1, 4), (40, 240)),
+            PlanKind.DEPRESSION: KindLimits((1, 12), (40, 120)),
+        }
+    )
     series_window_days: tuple[int, int] = (1, 90)
     version: str = RULE_VERSION
-    source: Source = field(default_factory=lambda: Source.clinic_policy(
-        "plan limits per kind: sessions and session minutes (induction 1-12 x 60-240 min, escalating 2-15 x "
-        "40-360, booster 1-4 x 40-240, depression 1-12 x 40-120); window 1-90 days", RULE_VERSION))
+    source: Source = field(
+        default_factory=lambda: Source.clinic_policy(
+            "plan limits per kind: sessions and session minutes (induction 1-12 x 60-240 min, escalating 2-15 x "
+            "40-360, booster 1-4 x 40-240, depression 1-12 x 40-120); window 1-90 days",
+            RULE_VERSION,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,9 @@ class PlanSpec:
         try:
             object.__setattr__(self, "kind", PlanKind(self.kind))
         except ValueError:
-            raise DomainValidationError("kind", f"{self.kind!r} unknown", ", ".join(k.value for k in PlanKind)) from None
+            raise DomainValidationError(
+                "kind", f"{self.kind!r} unknown", ", ".join(k.value for k in PlanKind)
+            ) from None
         for name in ("escalation_step", "escalation_cap"):
             value = getattr(self, name)
             if value is not None:
@@ -115,24 +128,33 @@ def check_spec(spec: PlanSpec, limits: PlanLimits) -> None:
         ("series_window_days", spec.series_window_days, limits.series_window_days),
     ):
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise DomainValidationError(name, f"{value!r} is out of range for a {spec.kind.value} plan",
-                                        f"whole number {low}–{high}")
+            raise DomainValidationError(
+                name, f"{value!r} is out of range for a {spec.kind.value} plan", f"whole number {low}–{high}"
+            )
     if spec.series_window_days < spec.n_sessions:
-        raise DomainValidationError("series_window_days", f"{spec.n_sessions} sessions cannot fit in "
-                                    f"{spec.series_window_days} days at one a day", f">= {spec.n_sessions}")
+        raise DomainValidationError(
+            "series_window_days",
+            f"{spec.n_sessions} sessions cannot fit in {spec.series_window_days} days at one a day",
+            f">= {spec.n_sessions}",
+        )
     dose = spec.start_dose
     if dose.unit is DoseUnit.DOSE_MG_PER_KG and dose.over_min > spec.duration_min:  # type: ignore[operator]
-        raise DomainValidationError("start_dose.over_min", "runs longer than the session",
-                                    f"<= duration_min ({spec.duration_min})")
+        raise DomainValidationError(
+            "start_dose.over_min", "runs longer than the session", f"<= duration_min ({spec.duration_min})"
+        )
     escalating = spec.kind is PlanKind.ESCALATING
     if escalating and (spec.escalation_step is None or spec.escalation_cap is None):
         raise DomainValidationError("escalation_step", "an escalating series needs a step and a cap")
     if not escalating and (spec.escalation_step is not None or spec.escalation_cap is not None):
-        raise DomainValidationError("escalation_step", f"a {spec.kind.value} plan does not escalate; leave step "
-                                    "and cap empty")
+        raise DomainValidationError(
+            "escalation_step", f"a {spec.kind.value} plan does not escalate; leave step and cap empty"
+        )
     if escalating:
         if spec.escalation_step <= 0:  # type: ignore[operator]
             raise DomainValidationError("escalation_step", f"{spec.escalation_step} is not positive", "> 0")
         if spec.escalation_cap < dose.value:  # type: ignore[operator]
-            raise DomainValidationError("escalation_cap", f"cap {spec.escalation_cap} is below the start dose "
-                                        f"{dose.value} {dose.unit.value}", f">= {dose.value}")
+            raise DomainValidationError(
+                "escalation_cap",
+                f"cap {spec.escalation_cap} is below the start dose {dose.value} {dose.unit.value}",
+                f">= {dose.value}",
+            )

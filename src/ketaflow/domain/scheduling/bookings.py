@@ -11,7 +11,9 @@ from ketaflow.domain.errors import DomainValidationError
 
 def utc_aware(value: datetime, field: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise DomainValidationError(field, "naive datetime: the zone is ambiguous", "a timezone-aware datetime")
+        raise DomainValidationError(
+            field, "naive datetime: the zone is ambiguous", "a timezone-aware datetime"
+        )
     return value.astimezone(UTC)
 
 
@@ -69,11 +71,16 @@ class SeriesRequest:
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise DomainValidationError(name, f"{value!r} is out of range", f"whole number {low}–{high}")
         if not 0 < self.min_interval_h <= 24 * 60:
-            raise DomainValidationError("min_interval_h", f"{self.min_interval_h} is out of range", "> 0 and <= 1440")
+            raise DomainValidationError(
+                "min_interval_h", f"{self.min_interval_h} is out of range", "> 0 and <= 1440"
+            )
         # One patient cannot be in two chairs: the next session may not start before this one's recovery ends.
         if self.min_interval_h * 60 < self.occupied_min:
-            raise DomainValidationError("min_interval_h", "shorter than session plus recovery",
-                                        f">= {Fraction(self.occupied_min, 60)} h")
+            raise DomainValidationError(
+                "min_interval_h",
+                "shorter than session plus recovery",
+                f">= {Fraction(self.occupied_min, 60)} h",
+            )
         if self.preferred_start.tzinfo is not None:
             raise DomainValidationError("preferred_start", "give a local wall-clock time without a zone")
 

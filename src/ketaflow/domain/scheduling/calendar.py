@@ -23,8 +23,11 @@ class DayHours:
         if self.opens.tzinfo is not None or self.closes.tzinfo is not None:
             raise DomainValidationError("opening_hours", "give local wall-clock times without a zone")
         if not self.opens < self.closes:
-            raise DomainValidationError("opening_hours", f"opens {self.opens} is not before closes {self.closes}",
-                                        "opens < closes, same day")
+            raise DomainValidationError(
+                "opening_hours",
+                f"opens {self.opens} is not before closes {self.closes}",
+                "opens < closes, same day",
+            )
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,17 @@ class ClinicCalendar:
             raise DomainValidationError("chair_ids", "need at least one chair and no duplicates")
         for weekday in self.hours_by_weekday:
             if weekday not in range(7):
-                raise DomainValidationError("hours_by_weekday", f"weekday {weekday!r} unknown", "0 (Monday)–6 (Sunday)")
+                raise DomainValidationError(
+                    "hours_by_weekday", f"weekday {weekday!r} unknown", "0 (Monday)–6 (Sunday)"
+                )
         try:
             zone = ZoneInfo(self.zone_name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise DomainValidationError("zone_name", f"{self.zone_name!r} is not a known time zone",
-                                        "an IANA name such as Europe/Berlin") from None
+            raise DomainValidationError(
+                "zone_name",
+                f"{self.zone_name!r} is not a known time zone",
+                "an IANA name such as Europe/Berlin",
+            ) from None
         object.__setattr__(self, "zone", zone)
         object.__setattr__(self, "closed_dates", frozenset(self.closed_dates))
 
@@ -97,4 +105,6 @@ class SchedulingPolicy:
         if not 1 <= self.slot_step_min <= 120:
             raise DomainValidationError("slot_step_min", f"{self.slot_step_min} is out of range", "1–120")
         if not 0 <= self.search_horizon_days <= 366:
-            raise DomainValidationError("search_horizon_days", f"{self.search_horizon_days} is out of range", "0–366")
+            raise DomainValidationError(
+                "search_horizon_days", f"{self.search_horizon_days} is out of range", "0–366"
+            )

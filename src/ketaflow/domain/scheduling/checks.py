@@ -12,8 +12,9 @@ from ketaflow.domain.scheduling.bookings import Booking
 from ketaflow.domain.scheduling.calendar import RULE_VERSION, ClinicCalendar
 from ketaflow.domain.sources import Source
 
-SOURCE = Source.clinic_policy("booking checks: chair capacity, opening hours, closed days, plan spacing, window",
-                              RULE_VERSION)
+SOURCE = Source.clinic_policy(
+    "booking checks: chair capacity, opening hours, closed days, plan spacing, window", RULE_VERSION
+)
 
 
 @dataclass(frozen=True)
@@ -55,43 +56,55 @@ def validate_booking(
         opens, closes = calendar.opening_utc(day)  # type: ignore[misc]
         if candidate.start < opens or candidate.end > closes:
             local = calendar.hours_by_weekday[day.weekday()]
-            conflicts.append(Conflict(
-                "outside_hours",
-                f"{candidate.start.isoformat()}–{candidate.end.isoformat()} is outside opening hours "
-                f"{local.opens.isoformat('minutes')}–{local.closes.isoformat('minutes')} {calendar.zone_name} on "
-                f"{day.isoformat()}",
-            ))
+            conflicts.append(
+                Conflict(
+                    "outside_hours",
+                    f"{candidate.start.isoformat()}–{candidate.end.isoformat()} is outside opening hours "
+                    f"{local.opens.isoformat('minutes')}–{local.closes.isoformat('minutes')} {calendar.zone_name} on "
+                    f"{day.isoformat()}",
+                )
+            )
     same = candidate.booking_id
     for other in bookings:
         if same is not None and other.booking_id == same:
             continue
         if other.chair_id == candidate.chair_id and other.overlaps(candidate.start, candidate.end):
-            conflicts.append(Conflict(
-                "chair_overlap",
-                f"chair {other.chair_id} is booked {other.start.isoformat()}–{other.end.isoformat()}",
-            ))
+            conflicts.append(
+                Conflict(
+                    "chair_overlap",
+                    f"chair {other.chair_id} is booked {other.start.isoformat()}–{other.end.isoformat()}",
+                )
+            )
     siblings = [b for b in plan_sessions if same is None or b.booking_id != same]
     if min_interval_h is not None:
         interval = timedelta(hours=float(Fraction(min_interval_h)))
         for other in siblings:
             if abs(other.start - candidate.start) < interval:
-                conflicts.append(Conflict(
-                    "min_interval",
-                    f"less than {min_interval_h} h from the plan's session at {other.start.isoformat()}",
-                ))
+                conflicts.append(
+                    Conflict(
+                        "min_interval",
+                        f"less than {min_interval_h} h from the plan's session at {other.start.isoformat()}",
+                    )
+                )
     if window_days is not None and siblings:
         days = [calendar.local_day(b.start) for b in siblings] + [day]
         span_days = (max(days) - min(days)).days + 1
         if span_days > window_days:
-            conflicts.append(Conflict(
-                "outside_series_window",
-                f"the series would span {span_days} days ({min(days).isoformat()} to {max(days).isoformat()}); "
-                f"its window is {window_days} days",
-            ))
+            conflicts.append(
+                Conflict(
+                    "outside_series_window",
+                    f"the series would span {span_days} days ({min(days).isoformat()} to {max(days).isoformat()}); "
+                    f"its window is {window_days} days",
+                )
+            )
     inputs = {
-        "candidate": {"chair_id": candidate.chair_id, "start": candidate.start.isoformat(),
-                      "end": candidate.end.isoformat(), "booking_id": candidate.booking_id,
-                      "plan_id": candidate.plan_id},
+        "candidate": {
+            "chair_id": candidate.chair_id,
+            "start": candidate.start.isoformat(),
+            "end": candidate.end.isoformat(),
+            "booking_id": candidate.booking_id,
+            "plan_id": candidate.plan_id,
+        },
         "zone_name": calendar.zone_name,
         "min_interval_h": None if min_interval_h is None else str(min_interval_h),
         "window_days": window_days,

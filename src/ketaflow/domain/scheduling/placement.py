@@ -53,8 +53,10 @@ def place_on_day(
     opens, closes = calendar.opening_utc(day)  # type: ignore[misc]
     occupied = timedelta(minutes=session_min + recovery_min)
     if opens + occupied > closes:
-        return DayAttempt(None, f"a {session_min}+{recovery_min}-min session does not fit in opening hours on "
-                                f"{day.isoformat()}")
+        return DayAttempt(
+            None,
+            f"a {session_min}+{recovery_min}-min session does not fit in opening hours on {day.isoformat()}",
+        )
     step = timedelta(minutes=step_min)
     candidates: list[datetime] = []
     start = opens
@@ -63,7 +65,9 @@ def place_on_day(
             candidates.append(start)
         start += step
     if not candidates:
-        return DayAttempt(None, f"minimum interval since the previous session leaves no time on {day.isoformat()}")
+        return DayAttempt(
+            None, f"minimum interval since the previous session leaves no time on {day.isoformat()}"
+        )
     if not prefer_earliest:
         target = calendar.local(day, preferred_start)
         candidates.sort(key=lambda s: (abs(s - target), s))
@@ -71,7 +75,9 @@ def place_on_day(
         for chair_id in calendar.chair_ids:
             if occupancy.is_free(chair_id, start, start + occupied):
                 return DayAttempt(
-                    ProposedSlot(index, chair_id, start, start + timedelta(minutes=session_min), start + occupied),
+                    ProposedSlot(
+                        index, chair_id, start, start + timedelta(minutes=session_min), start + occupied
+                    ),
                     "",
                 )
     return DayAttempt(None, f"every chair is booked on {day.isoformat()}")

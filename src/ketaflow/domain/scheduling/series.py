@@ -24,7 +24,9 @@ class SeriesProposal:
     source: Source
 
 
-def request_inputs(calendar: ClinicCalendar, request: SeriesRequest, policy: SchedulingPolicy) -> dict[str, Any]:
+def request_inputs(
+    calendar: ClinicCalendar, request: SeriesRequest, policy: SchedulingPolicy
+) -> dict[str, Any]:
     return {
         "zone_name": calendar.zone_name,
         "chair_ids": list(calendar.chair_ids),
@@ -63,15 +65,28 @@ def _extend(
     while len(slots) < count:
         index = first_index + len(slots)
         if day > last_allowed:
-            closed = f"; clinic closed on {', '.join(d.isoformat() for d in skipped_closed)}" if skipped_closed else ""
-            return slots, (f"series of {request.n_sessions} cannot fit in {request.window_days} days from "
-                           f"{first_day.isoformat()}: session {index} would fall after {last_allowed.isoformat()}"
-                           f"{closed}")
+            closed = (
+                f"; clinic closed on {', '.join(d.isoformat() for d in skipped_closed)}"
+                if skipped_closed
+                else ""
+            )
+            return slots, (
+                f"series of {request.n_sessions} cannot fit in {request.window_days} days from "
+                f"{first_day.isoformat()}: session {index} would fall after {last_allowed.isoformat()}"
+                f"{closed}"
+            )
         not_before = None if previous is None else previous + request.min_interval
         attempt = place_on_day(
-            calendar, occupancy, day, index=index, session_min=request.session_min,
-            recovery_min=request.recovery_min, not_before=not_before, preferred_start=request.preferred_start,
-            prefer_earliest=prefer_earliest, step_min=policy.slot_step_min,
+            calendar,
+            occupancy,
+            day,
+            index=index,
+            session_min=request.session_min,
+            recovery_min=request.recovery_min,
+            not_before=not_before,
+            preferred_start=request.preferred_start,
+            prefer_earliest=prefer_earliest,
+            step_min=policy.slot_step_min,
         )
         if attempt.slot is not None:
             slots.append(attempt.slot)
@@ -79,7 +94,10 @@ def _extend(
             previous = attempt.slot.start
         elif not calendar.is_open(day):
             if request.consecutive_days and not policy.consecutive_skips_closed_days and (slots or index > 1):
-                return slots, f"consecutive series broken: {attempt.reason} (policy: closed days break a series)"
+                return (
+                    slots,
+                    f"consecutive series broken: {attempt.reason} (policy: closed days break a series)",
+                )
             skipped_closed.append(day)
         elif request.consecutive_days and (slots or index > 1):
             return slots, f"consecutive series broken at session {index}: {attempt.reason}"
@@ -110,20 +128,36 @@ def propose_series(
         if calendar.is_open(first_day):
             for prefer_earliest in (False, True):
                 slots, failure = _extend(
-                    calendar, ChairOccupancy(bookings), request, policy, first_day=first_day, previous=None,
-                    from_day=first_day, first_index=1, count=request.n_sessions, prefer_earliest=prefer_earliest,
+                    calendar,
+                    ChairOccupancy(bookings),
+                    request,
+                    policy,
+                    first_day=first_day,
+                    previous=None,
+                    from_day=first_day,
+                    first_index=1,
+                    count=request.n_sessions,
+                    prefer_earliest=prefer_earliest,
                 )
                 if not failure:
-                    notes = () if not first_failure else (
-                        f"earliest start day does not fit: {first_failure}; first fit starts {first_day.isoformat()}",
+                    notes = (
+                        ()
+                        if not first_failure
+                        else (
+                            f"earliest start day does not fit: {first_failure}; first fit starts {first_day.isoformat()}",
+                        )
                     )
-                    return SeriesProposal(True, tuple(slots), "", notes, inputs, policy.version, policy.source)
+                    return SeriesProposal(
+                        True, tuple(slots), "", notes, inputs, policy.version, policy.source
+                    )
             first_failure = first_failure or failure
         else:
             first_failure = first_failure or f"{calendar.closed_reason(first_day)} (earliest start day)"
         first_day += timedelta(days=1)
-    reason = (f"{first_failure}; no start day from {request.earliest_start_day.isoformat()} to "
-              f"{last_first_day.isoformat()} fits either")
+    reason = (
+        f"{first_failure}; no start day from {request.earliest_start_day.isoformat()} to "
+        f"{last_first_day.isoformat()} fits either"
+    )
     return SeriesProposal(False, (), reason, (), inputs, policy.version, policy.source)
 
 
@@ -149,12 +183,21 @@ def series_fits(
     policy = policy or SchedulingPolicy()
     sessions = sorted(plan_sessions, key=lambda b: b.start)
     inputs = request_inputs(calendar, request, policy) | {
-        "plan_sessions": [{"chair_id": b.chair_id, "start": b.start.isoformat(), "end": b.end.isoformat(),
-                           "booking_id": b.booking_id} for b in sessions],
+        "plan_sessions": [
+            {
+                "chair_id": b.chair_id,
+                "start": b.start.isoformat(),
+                "end": b.end.isoformat(),
+                "booking_id": b.booking_id,
+            }
+            for b in sessions
+        ],
     }
 
     def result(problems, remaining=()):
-        return SeriesFit(not problems, tuple(problems), tuple(remaining), inputs, policy.version, policy.source)
+        return SeriesFit(
+            not problems, tuple(problems), tuple(remaining), inputs, policy.version, policy.source
+        )
 
     if not sessions:
         proposal = propose_series(calendar, bookings, request, policy)
@@ -166,21 +209,31 @@ def series_fits(
     last_allowed = first_day + timedelta(days=request.window_days - 1)
     for before, after in zip(sessions, sessions[1:], strict=False):
         if after.start - before.start < request.min_interval:
-            problems.append(f"sessions at {before.start.isoformat()} and {after.start.isoformat()} are less than "
-                            f"{request.min_interval_h} h apart")
+            problems.append(
+                f"sessions at {before.start.isoformat()} and {after.start.isoformat()} are less than "
+                f"{request.min_interval_h} h apart"
+            )
     for session in sessions:
         if calendar.local_day(session.start) > last_allowed:
-            problems.append(f"session at {session.start.isoformat()} is outside the {request.window_days}-day "
-                            f"window ending {last_allowed.isoformat()}")
+            problems.append(
+                f"session at {session.start.isoformat()} is outside the {request.window_days}-day "
+                f"window ending {last_allowed.isoformat()}"
+            )
     remaining: list[ProposedSlot] = []
     missing = request.n_sessions - len(sessions)
     if missing > 0 and not problems:
         for prefer_earliest in (False, True):
             remaining, failure = _extend(
-                calendar, ChairOccupancy(bookings), request, policy,
-                first_day=first_day, previous=sessions[-1].start,
+                calendar,
+                ChairOccupancy(bookings),
+                request,
+                policy,
+                first_day=first_day,
+                previous=sessions[-1].start,
                 from_day=calendar.local_day(sessions[-1].start) + timedelta(days=1),
-                first_index=len(sessions) + 1, count=missing, prefer_earliest=prefer_earliest,
+                first_index=len(sessions) + 1,
+                count=missing,
+                prefer_earliest=prefer_earliest,
             )
             if not failure:
                 break
