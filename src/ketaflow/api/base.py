@@ -9,24 +9,32 @@ from ninja.security import APIKeyHeader
 from ninja.utils import check_csrf
 from pydantic import AfterValidator
 
+from ketaflow.clinic.accounts.access import route_allowed
 from ketaflow.clinic.patients.services import StaleVersionError
 from ketaflow.domain.errors import DomainValidationError
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-class SessionOrToken(APIKeyHeader):
-    """A bearer token (``Authorization: Bearer kf_…``) or the browser session with its CSRF token.
+class Allow(APIKeyHeader):
+    """A bearer token (``Authorization: Bearer kf_…``) or the browser session with its CSRF token, and a
+    role the access table (accounts/access.py) allows for this operation. Deny by default.
 
-    The token itself is checked by ApiTokenMiddleware; role checks happen in the access table (access.py).
+    The token itself is checked by ApiTokenMiddleware, which sets request.user.
     """
 
     param_name = "Authorization"
+
+    def __init__(self, route: str):
+        self.route = route
+        super().__init__()
 
     def __call__(self, request):
         user = request.user
         if not user.is_authenticated:
             return None
+        if not route_allowed(self.route, user.role):
+            raise HttpError(403, "Your role may not use this endpoint.")
         if getattr(request, "auth_method", None) != "token" and request.method not in SAFE_METHODS:
             if check_csrf(request) is not None:
                 raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with a session login.")
@@ -46,8 +54,14 @@ api = NinjaAPI(
         "records you may not see), 409 version conflict, 422 invalid input naming the field and the range."
     ),
     urls_namespace="api",
-    auth=SessionOrToken(),
+    auth=Allow("api:__no_policy__"),  # an operation that names no route is denied to everyone
 )
+
+
+def operation(method: str, path: str, name: str, **kwargs):
+    """Register an API operation whose access is the access table's entry ``api:<name>``."""
+    kwargs.setdefault("auth", Allow(f"api:{name}"))
+    return getattr(api, method)(path, url_name=name, operation_id=name, **kwargs)
 
 
 @api.exception_handler(DomainValidationError)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 
 from django.utils import timezone
+from ninja import Status
 
-from ketaflow.api.base import api, errors
+from ketaflow.api.base import errors, operation
 from ketaflow.api.patient_schemas import (
     AllergyIn,
     AllergyOut,
@@ -60,33 +61,32 @@ def _page_out(page_obj) -> dict:
     }
 
 
-@api.get("/patients", url_name="patient_list", response={200: PatientPageOut, **errors(422)}, tags=TAGS)
+@operation("get", "/patients", "patient_list", response={200: PatientPageOut, **errors(422)}, tags=TAGS)
 def patient_list(request, page: int = 1):
     """All patients you may see, 25 a page, by name."""
     return _page_out(patient_search(user=request.user, page=max(page, 1), request=request))
 
 
-@api.post("/patients/search", url_name="patient_search", response={200: PatientPageOut, **errors(422)}, tags=TAGS)
+@operation("post", "/patients/search", "patient_search", response={200: PatientPageOut, **errors(422)}, tags=TAGS)
 def patient_search_op(request, body: SearchIn):
     """Search by name, date of birth or record number (in the body, so nothing identifying is in the URL)."""
     return _page_out(patient_search(user=request.user, query=body.q, page=body.page, request=request))
 
 
-@api.post("/patients", url_name="patient_create", response={201: PatientOut, **errors(422)}, tags=TAGS)
+@operation("post", "/patients", "patient_create", response={201: PatientOut, **errors(422)}, tags=TAGS)
 def patient_create(request, body: PatientIn):
     data = body.dict()
     data["email"] = data["email"] or ""
     patient = services.patient_register(actor=request.user, request=request, today=timezone.localdate(), **data)
-    return 201, _patient_out(patient)
+    return Status(201, _patient_out(patient))
 
 
-@api.get("/patients/{patient_id}", url_name="patient_get", response={200: PatientOut, **errors(404, 422)}, tags=TAGS)
+@operation("get", "/patients/{patient_id}", "patient_get", response={200: PatientOut, **errors(404, 422)}, tags=TAGS)
 def patient_get_op(request, patient_id: uuid.UUID):
     return _patient_out(patient_get(user=request.user, patient_id=patient_id, request=request))
 
 
-@api.put(
-    "/patients/{patient_id}", url_name="patient_update", response={200: PatientOut, **errors(404, 409, 422)}, tags=TAGS
+@operation("put", "/patients/{patient_id}", "patient_update", response={200: PatientOut, **errors(404, 409, 422)}, tags=TAGS
 )
 def patient_update(request, patient_id: uuid.UUID, body: PatientUpdateIn):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
@@ -102,42 +102,37 @@ def patient_update(request, patient_id: uuid.UUID, body: PatientUpdateIn):
 
 def _add(request, patient_id, service, body, **extra):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
-    return 201, service(actor=request.user, request=request, patient=patient, **body.dict(), **extra)
+    return Status(201, service(actor=request.user, request=request, patient=patient, **body.dict(), **extra))
 
 
-@api.post(
-    "/patients/{patient_id}/measurements", url_name="measurement_add",
+@operation("post", "/patients/{patient_id}/measurements", "measurement_add",
     response={201: MeasurementOut, **errors(404, 422)}, tags=TAGS,
 )  # fmt: skip
 def measurement_add(request, patient_id: uuid.UUID, body: MeasurementIn):
     return _add(request, patient_id, services.measurement_add, body, today=timezone.localdate())
 
 
-@api.post(
-    "/patients/{patient_id}/allergies", url_name="allergy_add", response={201: AllergyOut, **errors(404, 422)}, tags=TAGS
+@operation("post", "/patients/{patient_id}/allergies", "allergy_add", response={201: AllergyOut, **errors(404, 422)}, tags=TAGS
 )
 def allergy_add(request, patient_id: uuid.UUID, body: AllergyIn):
     return _add(request, patient_id, services.allergy_add, body)
 
 
-@api.post(
-    "/patients/{patient_id}/medications", url_name="medication_add",
+@operation("post", "/patients/{patient_id}/medications", "medication_add",
     response={201: MedicationOut, **errors(404, 422)}, tags=TAGS,
 )  # fmt: skip
 def medication_add(request, patient_id: uuid.UUID, body: MedicationIn):
     return _add(request, patient_id, services.medication_add, body)
 
 
-@api.post(
-    "/patients/{patient_id}/conditions", url_name="condition_add",
+@operation("post", "/patients/{patient_id}/conditions", "condition_add",
     response={201: ConditionOut, **errors(404, 422)}, tags=TAGS,
 )  # fmt: skip
 def condition_add(request, patient_id: uuid.UUID, body: ConditionIn):
     return _add(request, patient_id, services.condition_add, body)
 
 
-@api.post(
-    "/patients/{patient_id}/prior-therapies", url_name="therapy_add",
+@operation("post", "/patients/{patient_id}/prior-therapies", "therapy_add",
     response={201: TherapyOut, **errors(404, 422)}, tags=TAGS,
 )  # fmt: skip
 def therapy_add(request, patient_id: uuid.UUID, body: TherapyIn):
@@ -155,8 +150,7 @@ def _consultation_out(c: Consultation) -> dict:
     }
 
 
-@api.post(
-    "/patients/{patient_id}/consultations", url_name="consultation_add",
+@operation("post", "/patients/{patient_id}/consultations", "consultation_add",
     response={201: ConsultationOut, **errors(404, 422)}, tags=TAGS,
 )  # fmt: skip
 def consultation_add(request, patient_id: uuid.UUID, body: ConsultationIn):
@@ -165,11 +159,10 @@ def consultation_add(request, patient_id: uuid.UUID, body: ConsultationIn):
     consultation = services.consultation_record(
         actor=request.user, request=request, patient=patient, today=timezone.localdate(), **body.dict()
     )
-    return 201, _consultation_out(consultation)
+    return Status(201, _consultation_out(consultation))
 
 
-@api.get(
-    "/patients/{patient_id}/consultations", url_name="consultation_list",
+@operation("get", "/patients/{patient_id}/consultations", "consultation_list",
     response={200: list[ConsultationOut], **errors(404, 422)}, tags=TAGS,
 )  # fmt: skip
 def consultation_list(request, patient_id: uuid.UUID):
@@ -177,8 +170,7 @@ def consultation_list(request, patient_id: uuid.UUID):
     return [_consultation_out(c) for c in patient_chart(patient=patient).consultations]
 
 
-@api.get(
-    "/patients/{patient_id}/timeline", url_name="patient_timeline",
+@operation("get", "/patients/{patient_id}/timeline", "patient_timeline",
     response={200: list[TimelineEventOut], **errors(404, 422)}, tags=TAGS,
 )  # fmt: skip
 def patient_timeline(request, patient_id: uuid.UUID):
@@ -186,8 +178,7 @@ def patient_timeline(request, patient_id: uuid.UUID):
     return patient_chart(patient=patient).timeline
 
 
-@api.get(
-    "/patients/{patient_id}/audit", url_name="audit_patient",
+@operation("get", "/patients/{patient_id}/audit", "audit_patient",
     response={200: list[AuditEntryOut], **errors(404, 422)}, tags=["audit"],
 )  # fmt: skip
 def audit_patient(request, patient_id: uuid.UUID):

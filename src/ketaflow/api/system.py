@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import JsonResponse
+from ninja import Status
 
-from ketaflow.api.base import api, errors
+from ketaflow.api.base import api, errors, operation
 from ketaflow.domain.codes import code_list
 
 NAMED_LISTS = ("drug_classes", "comorbidities", "prior_therapies", "therapy_outcomes", "sexes")
 
 
-@api.get("/health", auth=None, url_name="health", response={200: dict, 503: dict}, tags=["system"])
+@api.get("/health", auth=None, url_name="health", operation_id="health", response={200: dict, 503: dict}, tags=["system"])
 def health(request):
     """Liveness of the app and its database (no authentication)."""
     try:
@@ -23,17 +24,17 @@ def health(request):
     return {"app": "ok", "database": "ok", "engine": connection.vendor}
 
 
-@api.get("/me", url_name="me", response={200: dict, **errors()}, tags=["system"])
+@operation("get", "/me", "me", response={200: dict, **errors()}, tags=["system"])
 def me(request):
     user = request.user
     return {"username": user.username, "role": user.role, "name": user.display_name}
 
 
-@api.get("/codes/{name}", url_name="code_list", response={200: list[dict], **errors(404)}, tags=["system"])
+@operation("get", "/codes/{name}", "code_list", response={200: list[dict], **errors(404)}, tags=["system"])
 def codes(request, name: str):
     """A coded list (drug classes, comorbidities, prior therapies, therapy outcomes, sexes)."""
     if name not in NAMED_LISTS:
-        return 404, {"detail": f"Unknown list; one of {', '.join(NAMED_LISTS)}."}
+        return Status(404, {"detail": "Unknown list; one of " + ", ".join(NAMED_LISTS) + "."})
     return [
         {"code": c.code, "display": c.display, "system": c.system, "system_code": c.system_code}
         for c in code_list(name)

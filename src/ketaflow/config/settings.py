@@ -189,3 +189,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }
+
+# whitenoise warns when STATIC_ROOT is missing; static files are served from the app folders (finders).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

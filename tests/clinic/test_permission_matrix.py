@@ -1,0 +1,105 @@
+"""Deny by default: every page and API route has a policy entry, and each role gets exactly what it allows."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ketaflow.api import api
+from ketaflow.clinic.accounts.access import POLICY, PUBLIC
+from tests.conftest import ROLES
+
+pytestmark = pytest.mark.django_db
+
+
+def _page_routes(patterns=None, prefix="", namespace=""):
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            yield from _page_routes(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield "/" + prefix + str(p.pattern), (f"{namespace}:{p.name}" if namespace else p.name)
+
+
+def _api_operations():
+    for path, item in api.get_openapi_schema()["paths"].items():
+        for method, op in item.items():
+            yield method.upper(), path, "api:" + op["operationId"]
+
+
+def _all_route_names():
+    pages = {name for path, name in _page_routes() if not path.startswith("/api/")}
+    return pages | {name for _, _, name in _api_operations()}
+
+
+def test_every_route_has_an_access_policy():
+    missing = sorted(name for name in _all_route_names() if name not in POLICY and name not in PUBLIC)
+    assert missing == []
+
+
+def test_the_policy_names_no_route_that_does_not_exist():
+    assert sorted(set(POLICY) - _all_route_names()) == []
+
+
+def _fill(path: str, ids: dict) -> str:
+    for key, value in ids.items():
+        path = path.replace(f"<uuid:{key}>", str(value)).replace(f"<int:{key}>", str(value))
+        path = path.replace(f"{{{key}}}", str(value)).replace(f"<{key}>", str(value))
+    return path
+
+
+@pytest.fixture
+def ids(patients, staff):
+    from ketaflow.clinic.patients.services import consultation_record
+    from tests.conftest import TODAY
+
+    consultation = consultation_record(
+        actor=staff["prescriber"], patient=patients["ana"], today=TODAY, occurred_on=TODAY,
+        reason_for_referral="pain", history="history",
+    )  # fmt: skip
+    return {"patient_id": patients["ana"].pk, "consultation_id": consultation.pk, "user_id": staff["nurse"].pk,
+            "name": "drug_classes"}  # fmt: skip
+
+
+def _denied(response) -> bool:
+    if response.status_code in (401, 403):
+        return True
+    return response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
+
+
+def _requests(ids):
+    for path, name in _page_routes():
+        if path.startswith("/api/") or name in PUBLIC:
+            continue
+        yield name, _fill(path, ids)
+    for method, path, name in _api_operations():
+        yield name, (method, _fill(path, ids))
+
+
+def test_each_role_is_allowed_exactly_the_routes_the_policy_gives_it(ids, staff, patients, client_for):
+    users = dict(staff) | {"patient": patients["ana_user"]}
+    wrong = []
+    for role in ROLES:
+        client = client_for(users[role])
+        for name, target in _requests(ids):
+            if isinstance(target, tuple):
+                method, path = target
+                response = getattr(client, method.lower())(path, content_type="application/json", data={})
+            else:
+                path = target
+                response = client.get(path)
+            allowed = role in POLICY.get(name, set()) or name in PUBLIC
+            if _denied(response) == allowed:
+                wrong.append((role, name, path, response.status_code))
+    assert wrong == []
+
+
+def test_anonymous_visitors_are_sent_to_login_or_get_401(ids, client):
+    for name, target in _requests(ids):
+        if name in PUBLIC:
+            continue
+        if isinstance(target, tuple):
+            method, path = target
+            response = getattr(client, method.lower())(path, content_type="application/json", data={})
+            assert response.status_code == 401, (name, path)
+        else:
+            response = client.get(target)
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], (name, target)
