@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.outcomes.baseline import Baseline
@@ -42,6 +43,7 @@ class FollowUpResponse:
     days_after: int
     window: WindowMean
     response: PainResponse
+    inputs: dict[str, Any]
     rule_version: str
     source: Source
 
@@ -58,13 +60,23 @@ def pain_response_at_day(
     if not 1 <= days_after <= 730:
         raise DomainValidationError("days_after", f"{days_after} is out of range", "1–730")
     end = last_infusion_day + timedelta(days=days_after)
-    window = window_mean(
-        entries_by_day(entries), end - timedelta(days=policy.window_days - 1), end, policy.min_entries
-    )
+    by_day = entries_by_day(entries)
+    window = window_mean(by_day, end - timedelta(days=policy.window_days - 1), end, policy.min_entries)
     response = pain_response(baseline.mean_pain_nrs, window.mean_pain_nrs)
     if not window.evaluable:
         # Say which side was missing: the follow-up window, not the baseline.
         response = PainResponse(
             response.classification, None, f"follow-up window: {window.reason}", response.inputs
         )
-    return FollowUpResponse(days_after, window, response, policy.version, policy.source)
+    inputs = {
+        "last_infusion_day": last_infusion_day.isoformat(),
+        "days_after": days_after,
+        "window_days": policy.window_days,
+        "min_entries": policy.min_entries,
+        "baseline": baseline.inputs,
+        "pain_entries": {
+            d.isoformat(): v for d, v in sorted(by_day.items()) if window.first_day <= d <= window.last_day
+        },
+        "response": response.inputs,
+    }
+    return FollowUpResponse(days_after, window, response, inputs, policy.version, policy.source)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.sources import Source
@@ -35,11 +36,22 @@ class InductionDurationPolicy:
     )
 
 
-def induction_duration_min(severity: str, policy: InductionDurationPolicy | None = None) -> int:
+@dataclass(frozen=True)
+class InductionDuration:
+    duration_min: int
+    severity: str
+    inputs: dict[str, Any]
+    rule_version: str
+    source: Source
+
+
+def induction_duration(severity: str, policy: InductionDurationPolicy | None = None) -> InductionDuration:
     policy = policy or InductionDurationPolicy()
     try:
-        return policy.minutes_by_severity[severity]
+        minutes = policy.minutes_by_severity[severity]
     except KeyError:
         raise DomainValidationError(
             "severity", f"{severity!r} has no induction duration", ", ".join(policy.minutes_by_severity)
         ) from None
+    inputs = {"severity": severity, "minutes_by_severity": dict(policy.minutes_by_severity)}
+    return InductionDuration(minutes, severity, inputs, policy.version, policy.source)

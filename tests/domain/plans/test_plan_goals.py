@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 
 from ketaflow.domain.errors import DomainValidationError
-from ketaflow.domain.plans.durations import InductionDurationPolicy, induction_duration_min
+from ketaflow.domain.plans.durations import InductionDurationPolicy, induction_duration
 from ketaflow.domain.plans.generate import generate_plan
 from ketaflow.domain.plans.goals import PAIN_30, PGIC_MUCH, PHQ9_BELOW_10, Goal
 from ketaflow.domain.plans.spec import Dose, PlanSpec
@@ -57,13 +57,15 @@ def test_unknown_goal_metric_is_refused():
 
 
 def test_induction_duration_follows_the_labelled_severity_table():
-    assert induction_duration_min("mild") == 60
-    assert induction_duration_min("very severe") == 240
-    assert InductionDurationPolicy().source.kind == "clinic policy"
-    assert induction_duration_min("severe", InductionDurationPolicy({"severe": 150})) == 150
+    assert induction_duration("mild").duration_min == 60
+    chosen = induction_duration("very severe")
+    assert chosen.duration_min == 240
+    assert chosen.source.kind == "clinic policy" and chosen.rule_version == chosen.source.version
+    assert chosen.inputs["severity"] == "very severe"
+    assert induction_duration("severe", InductionDurationPolicy({"severe": 150})).duration_min == 150
 
 
 def test_remission_has_no_induction_duration():
     with pytest.raises(DomainValidationError) as error:
-        induction_duration_min("remission")
+        induction_duration("remission")
     assert error.value.field == "severity"
