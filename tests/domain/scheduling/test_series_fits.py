@@ -60,3 +60,17 @@ def test_a_consecutive_series_interrupted_by_a_full_day_no_longer_fits(clinic):
 def test_with_nothing_booked_it_proposes_the_whole_series(clinic):
     result = series_fits(clinic, [], [], request(n_sessions=3, earliest_start_day=date(2026, 3, 2)))
     assert result.fits and len(result.remaining) == 3
+
+
+def test_moving_a_consecutive_session_off_its_day_leaves_a_flagged_gap(clinic):
+    booked = sessions(2, 3, 5)  # Wednesday 4th skipped though open
+    result = series_fits(clinic, booked, booked, request(n_sessions=5, consecutive_days=True, window_days=14))
+    assert not result.fits
+    assert "gap on 2026-03-04" in result.problems[0]
+
+
+def test_a_weekend_between_consecutive_sessions_is_not_a_gap(clinic):
+    booked = sessions(5, 6, 9)  # Thu, Fri, Mon
+    result = series_fits(clinic, booked, booked, request(n_sessions=4, consecutive_days=True, window_days=14))
+    assert result.fits, result.problems
+    assert [s.start.day for s in result.remaining] == [10]

@@ -56,6 +56,7 @@ class SeriesRequest:
     recovery_min: int
     min_interval_h: int | Fraction  # start to start, elapsed hours
     window_days: int  # first to last session, counting both days: 10 daily sessions need 10
+    # At most one session per local day, whatever min_interval_h allows: one visit per day per patient.
     earliest_start_day: date
     preferred_start: time  # local wall-clock
     consecutive_days: bool = False

@@ -171,6 +171,24 @@ class SeriesFit:
     source: Source
 
 
+def _consecutive_gaps(
+    calendar: ClinicCalendar, sessions: Sequence[Booking], policy: SchedulingPolicy
+) -> list[str]:
+    """Days between two booked sessions that a consecutive series should have used."""
+    problems = []
+    for before, after in zip(sessions, sessions[1:], strict=False):
+        day, end = calendar.local_day(before.start) + timedelta(days=1), calendar.local_day(after.start)
+        while day < end:
+            if calendar.is_open(day) or not policy.consecutive_skips_closed_days:
+                problems.append(
+                    f"consecutive series has a gap on {day.isoformat()} between sessions on "
+                    f"{calendar.local_day(before.start).isoformat()} and {end.isoformat()}"
+                )
+                break
+            day += timedelta(days=1)
+    return problems
+
+
 def series_fits(
     calendar: ClinicCalendar,
     bookings: Iterable[Booking],
@@ -213,6 +231,8 @@ def series_fits(
                 f"sessions at {before.start.isoformat()} and {after.start.isoformat()} are less than "
                 f"{request.min_interval_h} h apart"
             )
+    if request.consecutive_days:
+        problems.extend(_consecutive_gaps(calendar, sessions, policy))
     for session in sessions:
         if calendar.local_day(session.start) > last_allowed:
             problems.append(
