@@ -104,3 +104,11 @@ def test_phq9_relapse_needs_both_10_or_more_and_half_the_baseline():
     assert phq9_relapse(24, 11).relapsed is False  # 11 < 50 % of 24
     assert phq9_relapse(24, 12).relapsed is True  # exactly 50 % counts
     assert phq9_relapse(20, 10).source.kind == "clinic policy"
+
+
+def test_a_missing_baseline_is_not_evaluable_rather_than_an_error():
+    result = detect_relapse(
+        None, daily([9] * 10), response_start_day=START, as_of_day=START + timedelta(days=9)
+    )
+    assert not result.evaluable and not result.relapsed
+    assert result.inputs["baseline_pain_nrs"] is None

@@ -70,7 +70,7 @@ class RelapseResult:
 
 
 def detect_relapse(
-    baseline_pain_nrs: Number,
+    baseline_pain_nrs: Number | None,
     entries: Iterable[PainDiaryEntry],
     *,
     response_start_day: date,
@@ -83,7 +83,9 @@ def detect_relapse(
     A not-evaluable day breaks a run: a relapse needs N evaluable days in a row, never inferred from gaps.
     """
     policy = policy or RelapsePolicy()
-    baseline = exact_in_range(baseline_pain_nrs, "baseline_pain_nrs", 0, 10)
+    baseline = (
+        None if baseline_pain_nrs is None else exact_in_range(baseline_pain_nrs, "baseline_pain_nrs", 0, 10)
+    )
     by_day = entries_by_day(entries)
     inputs = {
         "baseline_pain_nrs": fraction_text(baseline),
@@ -105,6 +107,8 @@ def detect_relapse(
             evaluable, relapsed, day, run_first, tuple(days), reason, inputs, policy.version, policy.source
         )
 
+    if baseline is None:
+        return result(False, False, None, None, [], "no evaluable baseline pain")
     if baseline == 0:
         return result(
             False, False, None, None, [], "baseline pain is 0: relapse relative to baseline is undefined"
