@@ -1,5 +1,6 @@
 """Shared rules: definitions as data, strict answer validation, registry, storage shape."""
 
+import json
 from fractions import Fraction
 
 import pytest
@@ -105,3 +106,22 @@ def test_score_result_as_dict_keeps_the_exact_total_beside_a_float():
     assert stored["total_exact"] == str(result.total)
     assert stored["total"] == pytest.approx(float(result.total), rel=1e-12)
     assert stored["source"]["citation"].startswith("Bennett")
+
+
+@pytest.mark.parametrize("instrument_id", sorted(INSTRUMENTS))
+def test_form_spec_resolves_options_for_every_choice_item_and_is_plain_json(instrument_id):
+    spec = json.loads(json.dumps(INSTRUMENTS[instrument_id].form_spec()))
+    assert spec["id"] == instrument_id
+    for item in spec["items"]:
+        assert item["options"] or item["kind"] == "integer"
+
+
+def test_form_spec_tells_the_shell_that_aldrete_needs_baseline_and_current_pressure():
+    spec = INSTRUMENTS["modified_aldrete"].form_spec()
+    assert {"baseline_systolic_mmhg", "current_systolic_mmhg"} <= set(spec["context_options"])
+    assert "circulation" not in [i["link_id"] for i in spec["items"]]
+
+
+def test_form_spec_resolves_phq9_shared_options_with_loinc_answer_codes():
+    item = INSTRUMENTS["phq9"].form_spec()["items"][0]
+    assert [o["loinc_answer"] for o in item["options"]] == ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"]

@@ -373,6 +373,36 @@ class Instrument:
     def score(self, answers: Mapping[str, Answer], **context: Any) -> ScoreResult:  # pragma: no cover
         raise NotImplementedError
 
+    def form_spec(self) -> dict[str, Any]:
+        """Everything a generic form renderer needs, with shared options resolved per item.
+
+        ``context_options`` lists the keyword options ``score`` accepts (e.g. Aldrete's baseline and
+        current systolic pressure, FIQR's band set); ``band_sets`` the selectable band sets.
+        """
+        d = self.definition
+        return {
+            "id": d.id,
+            "title": d.title,
+            "version": d.version,
+            "recall": d.recall,
+            "loinc_panel": d.loinc_panel,
+            "loinc_total": d.loinc_total,
+            "source": d.source.as_dict(),
+            "items": [
+                {"link_id": i.link_id, "text": i.text, "kind": i.kind, "required": i.required, "scored": i.scored,
+                 "loinc": i.loinc, "group": i.group, "minimum": i.minimum, "maximum": i.maximum,
+                 "options": [{"code": o.code, "points": o.points, "label": o.label, "loinc_answer": o.loinc_answer}
+                             for o in i.options]}
+                for i in d.items
+            ],
+            "context_options": list(self.context_options),
+            "band_sets": [{"id": b.id, "default": b.id == d.default_band_set, "source": b.source.as_dict(),
+                           "bands": [{"code": x.code, "label": x.label,
+                                      "upper_inclusive": None if x.upper_inclusive is None else str(x.upper_inclusive)}
+                                     for x in b.bands]}
+                          for b in d.band_sets.values()],
+        }
+
     def rule_version(self, band_set: BandSet | None) -> str:
         tail = f"; bands={band_set.id}@{band_set.source.version}" if band_set else ""
         return f"{self.id}@{self.definition.version}{tail}"
