@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.outcomes.diary_schedule import (
@@ -129,3 +131,21 @@ def test_policy_offsets_are_editable_and_labelled():
 
 def test_no_series_means_no_schedule():
     assert diary_schedule([]) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    day_offset=st.integers(-10, 120),
+    hour=st.integers(0, 23),
+    sent_fraction=st.floats(0, 1),
+)
+def test_reminders_are_unique_never_resent_and_only_for_open_items(day_offset, hour, sent_fraction):
+    now = datetime(2026, 3, 2, hour, tzinfo=UTC) + timedelta(days=day_offset)
+    first = status_at(now)
+    keys = [r.key for r in first.reminders]
+    assert len(keys) == len(set(keys))
+    sent = keys[: int(len(keys) * sent_fraction)]
+    second = status_at(now, sent=sent)
+    assert not {r.key for r in second.reminders} & set(sent)
+    open_days = {(i.due_day, i.status) for i in second.items if i.status in ("due", "overdue")}
+    assert all((r.due_day, r.stage) in open_days for r in second.reminders)
