@@ -164,3 +164,18 @@ def test_acr_results_record_their_criteria_version():
     assert result_2010.details["criteria_version"] == "2010"
     assert "2010" in result_2010.rule_version
     assert "Arthritis Care Res 2010" in result_2010.source.citation
+
+
+@pytest.mark.parametrize(("fs", "band_code"), [
+    (3, "none"), (4, "mild"), (7, "mild"), (8, "moderate"), (11, "moderate"), (12, "severe"), (19, "severe"),
+    (20, "very_severe"),
+])
+def test_acr_fs_often_quoted_unverified_band_set_edges(fs, band_code):
+    """clinical.md §4.2: 0-3/4-7/8-11/12-19/20-31, unverified, offered as a labelled clinic-policy band set."""
+    sss = min(9, fs)
+    painful = [a.removeprefix("wpi_") for a in AREA_IDS[:fs - sss]]
+    result = ACR_2016.score(answers_2016(painful, fatigue=min(3, sss), unrefreshed=min(3, max(0, sss - 3)),
+                                         cognitive=min(3, max(0, sss - 6))), band_set="common_unverified")
+    assert result.total == fs
+    assert result.band_code == band_code
+    assert "common_unverified@unverified" in result.rule_version

@@ -7,7 +7,7 @@ import pytest
 
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.instruments import INSTRUMENTS, get_instrument, score
-from ketaflow.domain.instruments.base import format_number
+from ketaflow.domain.instruments.base import SEVERITIES, format_number
 from ketaflow.domain.sources import Source
 
 
@@ -125,3 +125,12 @@ def test_form_spec_tells_the_shell_that_aldrete_needs_baseline_and_current_press
 def test_form_spec_resolves_phq9_shared_options_with_loinc_answer_codes():
     item = INSTRUMENTS["phq9"].form_spec()["items"][0]
     assert [o["loinc_answer"] for o in item["options"]] == ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"]
+
+
+@pytest.mark.parametrize("instrument_id", sorted(INSTRUMENTS))
+def test_every_declared_flag_rule_has_a_known_severity_and_target(instrument_id):
+    definition = INSTRUMENTS[instrument_id].definition
+    for rule in definition.raw.get("flags", []):
+        assert rule["severity"] in SEVERITIES
+        assert rule["op"] in {">", ">=", "<", "<=", "=="}
+        assert "item" not in rule or rule["item"] in definition.link_ids
