@@ -7,7 +7,7 @@ import pytest
 
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.instruments import INSTRUMENTS, get_instrument, score
-from ketaflow.domain.instruments.base import SEVERITIES, format_number
+from ketaflow.domain.instruments.base import SEVERITIES, format_number, score_result_from_dict
 from ketaflow.domain.sources import Source
 
 
@@ -134,3 +134,25 @@ def test_every_declared_flag_rule_has_a_known_severity_and_target(instrument_id)
         assert rule["severity"] in SEVERITIES
         assert rule["op"] in {">", ">=", "<", "<=", "=="}
         assert "item" not in rule or rule["item"] in definition.link_ids
+
+
+@pytest.mark.parametrize(("instrument_id", "answers", "context"), [
+    ("fiqr", {i.link_id: 3 for i in INSTRUMENTS["fiqr"].definition.items if i.link_id != "fiqr_function_2"}, {}),
+    ("phq9", {f"phq9_{i}": 1 for i in range(1, 10)}, {}),
+    ("modified_aldrete", {"activity": 2, "respiration": 2, "consciousness": 1, "oxygen_saturation": 2},
+     {"baseline_systolic_mmhg": 130, "current_systolic_mmhg": 100}),
+])
+def test_a_stored_score_result_round_trips_exactly(instrument_id, answers, context):
+    result = score(instrument_id, answers, **context)
+    again = score_result_from_dict(json.loads(json.dumps(result.as_dict())))
+    assert again.total == result.total and type(again.total) is type(result.total)
+    assert dict(again.subscores) == dict(result.subscores)
+    assert again.flags == result.flags and again.source == result.source
+    assert again.total_display == result.total_display
+    assert again.band_code == result.band_code and again.rule_version == result.rule_version
+
+
+def test_a_malformed_stored_result_is_a_validation_error():
+    with pytest.raises(DomainValidationError) as error:
+        score_result_from_dict({"instrument_id": "phq9"})
+    assert error.value.field == "score_result"

@@ -120,3 +120,13 @@ def test_screening_missing_phq9_needs_review_unless_policy_waives_it():
 def test_screening_phq9_staleness_edge_is_90_days(assessed_on, stale):
     decision = decide(phq9_assessed_on=assessed_on)  # screened 2026-03-02: 90 vs 91 days
     assert ("phq9_stale" in codes(decision, "relative")) is stale
+
+
+def test_screening_gives_the_same_decision_from_results_reloaded_from_storage():
+    from ketaflow.domain.instruments.base import score_result_from_dict
+
+    fresh = decide(phq9_result=phq9((0, 0, 0, 0, 0, 0, 0, 0, 2)))
+    reloaded = decide(acr_result=score_result_from_dict(acr_2016().as_dict()),
+                      phq9_result=score_result_from_dict(phq9((0, 0, 0, 0, 0, 0, 0, 0, 2)).as_dict()))
+    assert reloaded.outcome == fresh.outcome == "needs_review"
+    assert [r.code for r in reloaded.reasons] == [r.code for r in fresh.reasons]

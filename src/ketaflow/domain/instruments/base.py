@@ -182,7 +182,43 @@ class ScoreResult:
             "source": self.source.as_dict(),
             "inputs": dict(self.inputs),
             "details": _plain(self.details),
+            "display_decimals": self.display_decimals,
         }
+
+
+def score_result_from_dict(data: Mapping[str, Any]) -> ScoreResult:
+    """Rebuild a stored ``ScoreResult.as_dict()`` (e.g. the latest PHQ-9 from the database) so it can
+    feed screening without re-scoring; exact totals come back from ``total_exact``."""
+    try:
+        exact = data["total_exact"]
+        return ScoreResult(
+            instrument_id=data["instrument_id"],
+            total=None if exact is None else _exact(exact),
+            band=data["band"],
+            band_code=data["band_code"],
+            subscores=frozen({k: None if v is None else _exact(v) for k, v in data["subscores"].items()}),
+            flags=tuple(Flag(f["code"], f["severity"], f["message"]) for f in data["flags"]),
+            invalid=data["invalid"],
+            invalid_reason=data["invalid_reason"],
+            rule_version=data["rule_version"],
+            source=source_from(data["source"]),
+            inputs=frozen(data["inputs"]),
+            details=frozen(data.get("details", {})),
+            display_decimals=data.get("display_decimals", 0),
+        )
+    except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
+        raise DomainValidationError("score_result", f"not a stored ScoreResult: {error}") from None
+
+
+def _exact(text: str) -> Number:
+    return _whole_as_int(Fraction(text))
+
+
+def _whole_as_int(value: Number | None) -> Number | None:
+    """One representation per value: 30 is always int 30, never Fraction(30, 1)."""
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return value.numerator
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -414,10 +450,10 @@ class Instrument:
         band = band_set.band_for(total) if band_set is not None and total is not None else None
         return ScoreResult(
             instrument_id=self.id,
-            total=total,
+            total=_whole_as_int(total),
             band=band.label if band else None,
             band_code=band.code if band else None,
-            subscores=frozen(subscores or {}),
+            subscores=frozen({k: _whole_as_int(v) for k, v in (subscores or {}).items()}),
             flags=flags,
             invalid=bool(invalid_reason),
             invalid_reason=invalid_reason,
