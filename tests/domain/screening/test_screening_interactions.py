@@ -75,3 +75,8 @@ def test_screening_two_cns_depressant_classes_need_review_although_each_alone_is
 def test_evidence_for_returns_the_cited_studies():
     reason = next(r for r in decide().reasons if r.code == "evidence_for_indication")
     assert [s.id for s in evidence_for(reason)][:1] == ["cohen_2018_asra_guideline"]
+
+
+def test_depression_indication_cites_the_mood_disorder_consensus_not_the_pain_guideline():
+    reason = next(r for r in decide(indication="depression").reasons if r.code == "evidence_for_indication")
+    assert "Mood Disorders" in reason.source.citation

@@ -76,3 +76,10 @@ def test_no_screening_input_crashes_the_screen(screening_input):
     assert decision.outcome in OUTCOMES
     if decision.has_absolute_contraindication:
         assert decision.outcome == "not_eligible"
+
+
+def test_screening_rejects_an_acr_result_without_its_decision_details():
+    stripped = replace(patient().acr_result, details={})
+    with pytest.raises(DomainValidationError) as error:
+        screen(patient(acr_result=stripped), screened_on=TODAY)
+    assert error.value.field == "acr_result"

@@ -33,6 +33,7 @@ RULES = load_json(__package__, "rules.json")
 INTERACTIONS = load_json(__package__, "interactions.json")
 RULE_SET_VERSION = f"{RULES['version']}; {INTERACTIONS['version']}"
 ACR_VERSIONS = ("2010", "2011", "2016")
+ACR_DETAILS = frozenset({"criteria_version", "criteria_met", "wpi", "sss"})
 
 
 @cache
@@ -103,7 +104,7 @@ def _age_reasons(s: ScreeningInput, policy: ScreeningPolicy) -> list[Reason]:
 def _indication_reasons(s: ScreeningInput, policy: ScreeningPolicy, today: date) -> list[Reason]:
     spec = RULES["indications"][s.indication]
     reasons = [Reason("evidence_for_indication", "info", spec["evidence_message"],
-                      source_from(RULES["sources"]["asra_2018"]), tuple(spec["evidence_ids"]))]
+                      source_from(RULES["sources"][spec["source"]]), tuple(spec["evidence_ids"]))]
     if not spec["requires_fibromyalgia_criteria"]:
         return reasons
 
@@ -250,6 +251,8 @@ def _validate(s: Any, screened_on: Any) -> None:
         if not isinstance(allergy, str):
             raise DomainValidationError("allergy_codes", f"not text: {allergy!r}")
     _check_result("acr_result", s.acr_result, lambda i: i.startswith("acr_fm_"), "acr_fm_2010/2011/2016")
+    if s.acr_result is not None and not ACR_DETAILS <= set(s.acr_result.details):
+        raise DomainValidationError("acr_result", "ACR result lacks its decision details", ", ".join(sorted(ACR_DETAILS)))
     _check_result("phq9_result", s.phq9_result, lambda i: i == "phq9", "phq9")
     for name in ("acr_assessed_on", "phq9_assessed_on"):
         value = getattr(s, name)
