@@ -156,3 +156,10 @@ def test_a_malformed_stored_result_is_a_validation_error():
     with pytest.raises(DomainValidationError) as error:
         score_result_from_dict({"instrument_id": "phq9"})
     assert error.value.field == "score_result"
+
+
+@pytest.mark.parametrize("empty", ["", []])
+def test_an_empty_band_set_choice_is_rejected_rather_than_defaulted(empty):
+    with pytest.raises(DomainValidationError) as error:
+        score("gad7", {f"gad7_{i}": 0 for i in range(1, 8)}, band_set=empty)
+    assert error.value.field == "band_set"

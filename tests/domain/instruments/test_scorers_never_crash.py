@@ -12,6 +12,10 @@ ANSWER = st.one_of(
 )
 
 
+CONTEXT_KEYS = ["band_set", "missing_rule", "baseline_systolic_mmhg", "current_systolic_mmhg", "circulation_rule",
+                "discharge_rule", "bogus"]
+
+
 @st.composite
 def instrument_and_answers(draw):
     instrument_id = draw(st.sampled_from(sorted(INSTRUMENTS)))
@@ -25,6 +29,10 @@ def instrument_and_answers(draw):
             else:
                 answers.setdefault(item.link_id, draw(st.sampled_from([o.points for o in item.options] + [None])))
     context = draw(st.sampled_from([{}, {"baseline_systolic_mmhg": 120, "current_systolic_mmhg": 100}]))
+    if draw(st.booleans()):  # scoring options with arbitrary values, including unhashable ones
+        context = {**context, **draw(st.dictionaries(st.sampled_from(CONTEXT_KEYS),
+                                                     st.one_of(ANSWER, st.lists(st.integers(), max_size=2)),
+                                                     max_size=3))}
     return instrument_id, answers, context
 
 

@@ -126,8 +126,8 @@ class Definition:
         return tuple(i.link_id for i in self.items)
 
     def band_set(self, band_set_id: str | None) -> BandSet:
-        key = band_set_id or self.default_band_set
-        if key not in self.band_sets:
+        key = self.default_band_set if band_set_id is None else band_set_id
+        if not isinstance(key, str) or key not in self.band_sets:
             raise DomainValidationError("band_set", f"unknown band set for {self.id}", ", ".join(self.band_sets))
         return self.band_sets[key]
 

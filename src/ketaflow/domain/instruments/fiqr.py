@@ -35,8 +35,8 @@ class Fiqr(Instrument):
 
     def score(self, answers: Mapping[str, Answer], **context: Any) -> ScoreResult:
         check_context(self.id, context, self.context_options)
-        rule_id = context.get("missing_rule") or DEFAULT_MISSING_RULE
-        if rule_id not in MISSING_RULES:
+        rule_id = context.get("missing_rule", DEFAULT_MISSING_RULE)
+        if not isinstance(rule_id, str) or rule_id not in MISSING_RULES:
             raise DomainValidationError("missing_rule", "unknown FIQR missing-data rule", ", ".join(MISSING_RULES))
         rule = MISSING_RULES[rule_id]
         band_set = self.definition.band_set(context.get("band_set"))

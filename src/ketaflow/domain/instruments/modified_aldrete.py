@@ -45,7 +45,7 @@ def _pressure(name: str, value: Any) -> int:
 def circulation_points(baseline_systolic_mmhg: int, current_systolic_mmhg: int,
                        rule: str = DEFINITION.raw["default_circulation_rule"]) -> tuple[int, Fraction]:
     """Points (2/1/0) and the exact deviation from baseline (percent or mmHg, per ``rule``)."""
-    if rule not in CIRCULATION_RULES:
+    if not isinstance(rule, str) or rule not in CIRCULATION_RULES:
         raise DomainValidationError("circulation_rule", "unknown circulation rule", ", ".join(CIRCULATION_RULES))
     baseline = _pressure("baseline_systolic_mmhg", baseline_systolic_mmhg)
     current = _pressure("current_systolic_mmhg", current_systolic_mmhg)
@@ -69,11 +69,11 @@ class ModifiedAldrete(Instrument):
             raise DomainValidationError("circulation", "derived, not entered: pass baseline_systolic_mmhg and "
                                         "current_systolic_mmhg instead", "no direct answer")
         inputs: dict[str, Any] = normalize_answers(self.definition, answers)
-        circulation_rule = context.get("circulation_rule") or self.definition.raw["default_circulation_rule"]
+        circulation_rule = context.get("circulation_rule", self.definition.raw["default_circulation_rule"])
         points, deviation = circulation_points(context.get("baseline_systolic_mmhg"),  # type: ignore[arg-type]
                                                context.get("current_systolic_mmhg"), circulation_rule)
-        discharge_rule = context.get("discharge_rule") or self.definition.raw["default_discharge_rule"]
-        if discharge_rule not in DISCHARGE_RULES:
+        discharge_rule = context.get("discharge_rule", self.definition.raw["default_discharge_rule"])
+        if not isinstance(discharge_rule, str) or discharge_rule not in DISCHARGE_RULES:
             raise DomainValidationError("discharge_rule", "unknown discharge rule", ", ".join(DISCHARGE_RULES))
 
         subscores = {**inputs, "circulation": points}
