@@ -1,0 +1,141 @@
+"""The population inner loop, twice: a numba kernel and a numpy twin that must give the same numbers.
+
+Layout (pk.md §3.5): time outside, patients inside, unit stride over patients, so the compiler runs
+several patients' recurrences side by side in SIMD lanes. Per step of kind k each patient does
+s_i ← s_i·E[k,i] + U[k,i] (3 multiply-adds) and, at output points, Cp = s_0 + s_1 + s_2: everything
+that costs an exponential was computed once per (patient, distinct step) before the loop.
+
+Arguments (P points, K step kinds, B boluses, T outputs, N patients; 3 exponents, unused ones padded
+with A = 0):
+  kind (P,) int        step kind from point j to j+1 (last entry unused)
+  bolus_of_point (P,)  bolus index given at point j, or -1
+  out_of_point (P,)    output row written at point j (after its bolus), or -1
+  out_dt (T,)          grid step ending at each output (time-in-band weight)
+  t_points (P,)        times (min)
+  E, U, G (K, 3, N)    e^(−λΔt), s-increment, ∫e^(−λu)du over the step
+  Q (K, N)             AUC contribution of the forcing over the step
+  BA (B, 3, N)         bolus dose × A
+  curves (T, N) or (0, N); cmax, tmax, auc, time_in_band (N,) — written in place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def population_kernel_numba(kind, bolus_of_point, out_of_point, out_dt, t_points, E, U, G, Q, BA,
+                            band_lo, band_hi, curves, want_curves, want_summary,
+                            cmax, tmax, auc, time_in_band):  # pragma: no cover - compiled
+    n = E.shape[2]
+    s0 = np.zeros(n)
+    s1 = np.zeros(n)
+    s2 = np.zeros(n)
+    n_points = t_points.shape[0]
+    j = 0
+    while j < n_points:
+        if want_curves and not want_summary and _four_plain_steps(j, n_points, kind, bolus_of_point, out_of_point):
+            _four_steps(s0, s1, s2, E, U, kind[j], curves, out_of_point[j])
+            j += 4
+            continue
+        b = bolus_of_point[j]
+        if b >= 0:
+            for p in range(n):
+                s0[p] += BA[b, 0, p]
+                s1[p] += BA[b, 1, p]
+                s2[p] += BA[b, 2, p]
+        o = out_of_point[j]
+        if want_summary:
+            tj = t_points[j]
+            weight = out_dt[o] if o >= 0 else 0.0
+            for p in range(n):
+                c = s0[p] + s1[p] + s2[p]
+                if c > cmax[p]:
+                    cmax[p] = c
+                    tmax[p] = tj
+                if band_lo <= c <= band_hi:
+                    time_in_band[p] += weight
+        last = j + 1 == n_points
+        if want_summary and not last:
+            k = kind[j]
+            for p in range(n):
+                auc[p] += s0[p] * G[k, 0, p] + s1[p] * G[k, 1, p] + s2[p] * G[k, 2, p] + Q[k, p]
+        if want_curves and o >= 0:
+            row = curves[o]
+            for p in range(n):
+                row[p] = s0[p] + s1[p] + s2[p]
+        if not last:
+            k = kind[j]
+            e0, e1, e2 = E[k, 0], E[k, 1], E[k, 2]
+            u0, u1, u2 = U[k, 0], U[k, 1], U[k, 2]
+            for p in range(n):
+                s0[p] = s0[p] * e0[p] + u0[p]
+                s1[p] = s1[p] * e1[p] + u1[p]
+                s2[p] = s2[p] * e2[p] + u2[p]
+        j += 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _four_plain_steps(j, n_points, kind, bolus_of_point, out_of_point):  # pragma: no cover - compiled
+    """Points j..j+3 are outputs with no bolus, followed by steps of one kind (and a point j+4)."""
+    if j + 4 >= n_points:
+        return False
+    k = kind[j]
+    for i in range(4):
+        if out_of_point[j + i] < 0 or bolus_of_point[j + i] >= 0 or kind[j + i] != k:
+            return False
+    return out_of_point[j + 3] == out_of_point[j] + 3
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _four_steps(s0, s1, s2, E, U, k, curves, o):  # pragma: no cover - compiled
+    """Four outputs and steps per pass over the patients: the states stay in registers, so memory
+    traffic is little more than the curve stores (2x faster than one step per pass, measured).
+    Same operations in the same order as the single step, so the numbers are identical."""
+    r0, r1, r2, r3 = curves[o], curves[o + 1], curves[o + 2], curves[o + 3]
+    e0, e1, e2 = E[k, 0], E[k, 1], E[k, 2]
+    u0, u1, u2 = U[k, 0], U[k, 1], U[k, 2]
+    for p in range(s0.shape[0]):
+        a0, a1, a2 = s0[p], s1[p], s2[p]
+        x0, x1, x2 = e0[p], e1[p], e2[p]
+        y0, y1, y2 = u0[p], u1[p], u2[p]
+        r0[p] = a0 + a1 + a2
+        a0, a1, a2 = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
+        r1[p] = a0 + a1 + a2
+        a0, a1, a2 = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
+        r2[p] = a0 + a1 + a2
+        a0, a1, a2 = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
+        r3[p] = a0 + a1 + a2
+        s0[p], s1[p], s2[p] = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
+
+
+def population_kernel_numpy(kind, bolus_of_point, out_of_point, out_dt, t_points, E, U, G, Q, BA,
+                            band_lo, band_hi, curves, want_curves, want_summary,
+                            cmax, tmax, auc, time_in_band):
+    """The same recurrence with numpy vector operations over patients (same operation order)."""
+    s0, s1, s2 = (np.zeros(E.shape[2]) for _ in range(3))
+    n_points = t_points.shape[0]
+    for j in range(n_points):
+        b = bolus_of_point[j]
+        if b >= 0:
+            s0 += BA[b, 0]
+            s1 += BA[b, 1]
+            s2 += BA[b, 2]
+        o = out_of_point[j]
+        c = s0 + s1 + s2
+        if want_summary:
+            higher = c > cmax
+            cmax[higher] = c[higher]
+            tmax[higher] = t_points[j]
+            if o >= 0:
+                time_in_band[(band_lo <= c) & (c <= band_hi)] += out_dt[o]
+        if want_curves and o >= 0:
+            curves[o] = c
+        if j + 1 < n_points:
+            k = kind[j]
+            if want_summary:
+                auc += s0 * G[k, 0] + s1 * G[k, 1] + s2 * G[k, 2] + Q[k]
+            s0 = s0 * E[k, 0] + U[k, 0]
+            s1 = s1 * E[k, 1] + U[k, 1]
+            s2 = s2 * E[k, 2] + U[k, 2]

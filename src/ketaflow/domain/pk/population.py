@@ -1,0 +1,276 @@
+"""Population simulation: many patients, one programme, exact solution, bounded memory.
+
+Inter-individual variability is log-normal: P_i = P_typical(weight_i)·exp(η_i), η_i ~ N(0, ω²), one
+independent η per parameter. ``Variability.from_cv`` converts a coefficient of variation with
+ω = sqrt(ln(1 + CV²)) (the Python Anesthesia Simulator confused the two; pk.md §4). The random
+generator is passed in, so results are reproducible and independent of chunk size (η is drawn
+chunk by chunk in patient order, which consumes the stream exactly as one big draw would).
+
+Patients are processed in chunks; per chunk the work is O(3·N·(P + K)) with K distinct step kinds, so
+memory stays at a few arrays of chunk size unless full curves are asked for.
+
+Summaries per patient: Cmax and its time over every output, event and bolus point; exact AUC from 0
+to the last output (Σ s_i·∫e^(−λu)du per step); time in a concentration band, counted on the output
+grid (a grid step ending in the band counts whole, so its resolution is the grid step).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ketaflow.domain.errors import DomainValidationError
+from ketaflow.domain.pk.disposition import disposition
+from ketaflow.domain.pk.kernels import population_kernel_numba, population_kernel_numpy
+from ketaflow.domain.pk.models import PARAMETER_NAMES, PKModel, model_get
+from ketaflow.domain.pk.predict import PREDICTION_LABEL, output_grid
+from ketaflow.domain.pk.program import Program, Timeline, resolve
+from ketaflow.domain.pk.solver import decay_integral
+
+ANALGESIA_BAND_MG_PER_L = (0.070, 0.160)  # pk.md §2, Zanos 2018 Table 1 (reference, not a target)
+_DT_DECIMALS = 12  # steps equal to 1e-12 min (60 ps) share their exponentials
+
+
+@dataclass(frozen=True)
+class Variability:
+    """Log-normal SD ω per parameter name (V1, V2, V3, CL, Q2, Q3); missing names have none."""
+
+    omega: tuple[tuple[str, float], ...]
+
+    @classmethod
+    def from_omega(cls, omega: Mapping[str, float]) -> Variability:
+        unknown = set(omega) - set(PARAMETER_NAMES)
+        if unknown:
+            raise DomainValidationError("variability", f"unknown parameters {sorted(unknown)}", ", ".join(PARAMETER_NAMES))
+        for name, value in omega.items():
+            if not (math.isfinite(value) and value >= 0):
+                raise DomainValidationError(f"variability.{name}", f"omega must be >= 0, got {value!r}", ">= 0")
+        return cls(tuple(sorted(omega.items())))
+
+    @classmethod
+    def from_cv(cls, cv: float | Mapping[str, float]) -> Variability:
+        cvs = dict.fromkeys(PARAMETER_NAMES, cv) if isinstance(cv, int | float) else dict(cv)
+        for name, value in cvs.items():
+            if not (math.isfinite(value) and value >= 0):
+                raise DomainValidationError(f"variability.{name}", f"CV must be >= 0, got {value!r}", ">= 0")
+        return cls.from_omega({name: math.sqrt(math.log1p(value**2)) for name, value in cvs.items()})
+
+    def omega_vector(self) -> np.ndarray:
+        as_dict = dict(self.omega)
+        return np.array([as_dict.get(name, 0.0) for name in PARAMETER_NAMES])
+
+
+@dataclass(frozen=True)
+class PopulationChunk:
+    start: int
+    stop: int
+    cmax_mg_per_l: np.ndarray
+    tmax_min: np.ndarray
+    auc_mg_min_per_l: np.ndarray
+    time_in_band_min: np.ndarray
+    curves_mg_per_l: np.ndarray | None  # (T, stop − start)
+
+
+@dataclass(frozen=True)
+class PopulationResult:
+    t_min: np.ndarray
+    weights_kg: np.ndarray
+    cmax_mg_per_l: np.ndarray
+    tmax_min: np.ndarray
+    auc_mg_min_per_l: np.ndarray
+    time_in_band_min: np.ndarray
+    band_mg_per_l: tuple[float, float]
+    curves_mg_per_l: np.ndarray | None  # (T, N) when asked for
+    model_code: str
+    model_version: str
+    prediction_site: str
+    label: str = PREDICTION_LABEL
+
+
+@dataclass(frozen=True)
+class _Plan:
+    kind: np.ndarray
+    bolus_of_point: np.ndarray
+    out_of_point: np.ndarray
+    out_dt: np.ndarray
+    t_points: np.ndarray
+    kind_dt: np.ndarray
+    kind_rate_index: np.ndarray
+
+
+def _plan(timeline: Timeline, t_out: np.ndarray) -> _Plan:
+    t_end = t_out[-1]
+    points = np.unique(np.concatenate([timeline.breakpoints_min, timeline.bolus_times_min, t_out]))
+    points = points[points <= t_end]
+    dt_exact = np.diff(points)
+    rate_index = np.searchsorted(timeline.breakpoints_min, points[:-1], side="right") - 1
+    # Group steps that differ only by rounding of the grid times; each group uses one of its own exact
+    # step lengths, so the time error stays at the ulp level instead of drifting with the step count.
+    if dt_exact.size:
+        dt_values, dt_first, dt_id = np.unique(np.round(dt_exact, _DT_DECIMALS), return_index=True, return_inverse=True)
+        pair_id = dt_id.reshape(-1) * timeline.breakpoints_min.size + rate_index
+        pairs, first, kind = np.unique(pair_id, return_index=True, return_inverse=True)
+        kinds = np.stack([dt_exact[first], rate_index[first].astype(float)], axis=1)
+    else:
+        kinds, kind = np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
+    bolus_of_point = np.full(points.size, -1, dtype=np.int64)
+    bolus_of_point[np.searchsorted(points, timeline.bolus_times_min[timeline.bolus_times_min <= t_end])] = np.arange(
+        int(np.sum(timeline.bolus_times_min <= t_end)))
+    out_of_point = np.full(points.size, -1, dtype=np.int64)
+    out_of_point[np.searchsorted(points, t_out)] = np.arange(t_out.size)
+    return _Plan(
+        kind=np.append(np.asarray(kind, dtype=np.int64).reshape(-1), 0),
+        bolus_of_point=bolus_of_point,
+        out_of_point=out_of_point,
+        out_dt=np.diff(t_out, prepend=t_out[0]),
+        t_points=points,
+        kind_dt=kinds[:, 0],
+        kind_rate_index=kinds[:, 1].astype(np.int64),
+    )
+
+
+def _pad3(a: np.ndarray, fill: float) -> np.ndarray:
+    if a.shape[-1] == 3:
+        return a
+    return np.concatenate([a, np.full(a.shape[:-1] + (3 - a.shape[-1],), fill)], axis=-1)
+
+
+def _step_tables(plan: _Plan, lam: np.ndarray, coef: np.ndarray, timeline: Timeline):
+    """E, U, G (K, 3, N), Q (K, N) and BA (B, 3, N) for one chunk; λ, A are (N, 3)."""
+    lam_t, coef_t = lam.T[None], coef.T[None]  # (1, 3, N)
+    dt = plan.kind_dt[:, None, None]
+    e = np.exp(-lam_t * dt)
+    g = decay_integral(lam_t, dt)
+    rate = timeline.rates_mg_per_min[plan.kind_rate_index][:, None, :]  # (K, 1, N)
+    forcing = rate * coef_t / lam_t  # c_i: the level each exponent is driven towards
+    u = forcing * g * lam_t  # = c_i·(1 − e^(−λΔt)), non-negative
+    q = np.sum(forcing * np.maximum(dt - g, 0.0), axis=1)
+    ba = timeline.bolus_mg[:, None, :] * coef_t
+    return (np.ascontiguousarray(e), np.ascontiguousarray(u), np.ascontiguousarray(g), np.ascontiguousarray(q),
+            np.ascontiguousarray(ba))
+
+
+def iter_population_chunks(
+    program: Program,
+    *,
+    weights_kg,
+    model: PKModel | str = "domino",
+    t_min=None,
+    end_min: float | None = None,
+    step_min: float = 1.0,
+    variability: Variability | None = None,
+    rng: np.random.Generator | None = None,
+    band_mg_per_l: tuple[float, float] = ANALGESIA_BAND_MG_PER_L,
+    keep_curves: bool = False,
+    summaries: bool = True,
+    chunk_size: int = 16384,
+    engine: str = "numba",
+    curves_out: np.ndarray | None = None,
+) -> Iterator[PopulationChunk]:
+    """Yield results chunk by chunk (bounded memory). See :func:`simulate_population` for arguments."""
+    pk_model = model_get(model) if isinstance(model, str) else model
+    weights = np.asarray(weights_kg, dtype=float).reshape(-1)
+    if weights.size == 0 or np.any(~np.isfinite(weights)) or np.any(weights <= 0):
+        raise DomainValidationError("weights_kg", "must be a non-empty array of finite weights > 0", "> 0 kg")
+    if variability is not None and rng is None:
+        raise DomainValidationError("rng", "a seeded numpy Generator is required with variability", "np.random.Generator")
+    if engine not in ("numba", "numpy"):
+        raise DomainValidationError("engine", f"unknown engine {engine!r}", "numba, numpy")
+    if chunk_size < 1:
+        raise DomainValidationError("chunk_size", f"must be >= 1, got {chunk_size}", ">= 1")
+    t_out = output_grid(program.end_min + 120.0 if end_min is None else end_min, step_min) if t_min is None \
+        else np.asarray(t_min, dtype=float)
+    if t_out.ndim != 1 or t_out.size == 0 or np.any(t_out < 0) or np.any(np.diff(t_out) <= 0):
+        raise DomainValidationError("t_min", "must be strictly increasing times >= 0", "sorted, >= 0")
+    kernel = population_kernel_numba if engine == "numba" else population_kernel_numpy
+    omega = variability.omega_vector() if variability is not None else None
+    n_cmt = pk_model.n_compartments
+    for start in range(0, weights.size, chunk_size):
+        stop = min(start + chunk_size, weights.size)
+        w = weights[start:stop]
+        volumes, clearances = pk_model.typical_parameters(w)
+        if omega is not None:
+            eta = rng.standard_normal((w.size, len(PARAMETER_NAMES))) * omega
+            volumes = volumes * np.exp(eta[:, :n_cmt])
+            clearances = clearances * np.exp(eta[:, 3:3 + n_cmt])
+        disp = disposition(volumes, clearances)
+        lam, coef = _pad3(disp.lambda_per_min, 1.0), _pad3(disp.coef_per_l, 0.0)
+        timeline = resolve(program, w)
+        plan = _plan(timeline, t_out)
+        e, u, g, q, ba = _step_tables(plan, lam, coef, timeline)
+        n = w.size
+        if keep_curves:
+            curves = curves_out if curves_out is not None and curves_out.shape == (t_out.size, n) \
+                else np.empty((t_out.size, n))
+        else:
+            curves = np.empty((0, n))
+        cmax, tmax, auc, tib = np.full(n, -np.inf), np.zeros(n), np.zeros(n), np.zeros(n)
+        kernel(plan.kind, plan.bolus_of_point, plan.out_of_point, plan.out_dt, plan.t_points, e, u, g, q, ba,
+               float(band_mg_per_l[0]), float(band_mg_per_l[1]), curves, bool(keep_curves), bool(summaries),
+               cmax, tmax, auc, tib)
+        yield PopulationChunk(start, stop, cmax, tmax, auc, tib, curves if keep_curves else None)
+
+
+def simulate_population(
+    program: Program,
+    *,
+    weights_kg,
+    model: PKModel | str = "domino",
+    t_min=None,
+    end_min: float | None = None,
+    step_min: float = 1.0,
+    variability: Variability | None = None,
+    rng: np.random.Generator | None = None,
+    band_mg_per_l: tuple[float, float] = ANALGESIA_BAND_MG_PER_L,
+    keep_curves: bool = False,
+    summaries: bool = True,
+    chunk_size: int = 16384,
+    engine: str = "numba",
+    progress: Callable[[int, int], None] | None = None,
+    curves_out: np.ndarray | None = None,
+) -> PopulationResult:
+    """Simulate ``program`` for every weight in ``weights_kg`` (one patient each).
+
+    Outputs at ``t_min`` or every ``step_min`` to ``end_min`` (default: programme end + 2 h).
+    ``keep_curves`` returns Cp for all patients as (T, N) — memory T·N·8 bytes, the caller's choice;
+    with ``curves_out`` of that shape (and N ≤ chunk_size) the curves are written there. ``progress``
+    is called with (patients done, total) after each chunk. ``engine`` "numpy" runs the same
+    recurrence without numba (the two are tested against each other).
+    """
+    pk_model = model_get(model) if isinstance(model, str) else model
+    weights = np.asarray(weights_kg, dtype=float).reshape(-1)
+    parts = []
+    curves_all = None
+    for chunk in iter_population_chunks(
+        program, weights_kg=weights, model=pk_model, t_min=t_min, end_min=end_min, step_min=step_min,
+        variability=variability, rng=rng, band_mg_per_l=band_mg_per_l, keep_curves=keep_curves,
+        summaries=summaries, chunk_size=chunk_size, engine=engine, curves_out=curves_out,
+    ):
+        if chunk.curves_mg_per_l is not None:
+            if chunk.start == 0 and chunk.stop == weights.size:
+                curves_all = chunk.curves_mg_per_l
+            else:
+                if curves_all is None:
+                    curves_all = np.empty((chunk.curves_mg_per_l.shape[0], weights.size))
+                curves_all[:, chunk.start:chunk.stop] = chunk.curves_mg_per_l
+        parts.append(chunk)
+        if progress is not None:
+            progress(chunk.stop, weights.size)
+    t_out = output_grid(program.end_min + 120.0 if end_min is None else end_min, step_min) if t_min is None \
+        else np.asarray(t_min, dtype=float)
+    return PopulationResult(
+        t_min=t_out,
+        weights_kg=weights,
+        cmax_mg_per_l=np.concatenate([c.cmax_mg_per_l for c in parts]),
+        tmax_min=np.concatenate([c.tmax_min for c in parts]),
+        auc_mg_min_per_l=np.concatenate([c.auc_mg_min_per_l for c in parts]),
+        time_in_band_min=np.concatenate([c.time_in_band_min for c in parts]),
+        band_mg_per_l=(float(band_mg_per_l[0]), float(band_mg_per_l[1])),
+        curves_mg_per_l=curves_all,
+        model_code=pk_model.code,
+        model_version=pk_model.version,
+        prediction_site=pk_model.prediction_site,
+    )
