@@ -2,7 +2,8 @@
 
 * ``expm_reference``: the zero-order-hold solution x(t+Δt) = e^(KΔt)·x + ∫e^(Ks)ds·b·R from one
   scipy.linalg.expm of the augmented matrix [[K, b], [0, 0]] (Van Loan), event to event (pk.md §3.4).
-* ``ode_reference``: scipy solve_ivp Radau with an analytic Jacobian, restarted at every event.
+* ``ode_reference``: scipy solve_ivp (LSODA by default, Radau on request) with an analytic Jacobian,
+  restarted at every event.
 Both take the rate-constant matrix in amounts, built here from micro-constants.
 """
 
@@ -52,6 +53,12 @@ def _rate(infusions, t):
 
 def expm_reference(k, v1, infusions, boluses, t_out, ke0=None):
     """Cp (and Ce) in mg/L. infusions: (start_min, end_min, rate_mg_per_min); boluses: (t_min, mg)."""
+    xs = expm_amounts(k, infusions, boluses, t_out, ke0)
+    return xs[:, 0] / v1, (xs[:, 3] / v1 if ke0 is not None else None)
+
+
+def expm_amounts(k, infusions, boluses, t_out, ke0=None):
+    """Amounts (mg) in each compartment at t_out, shape (T, 3) (or (T, 4) with the effect state)."""
     kk = k_matrix(k, ke0)
     n = kk.shape[0]
     x = np.zeros(n)
@@ -68,11 +75,10 @@ def expm_reference(k, v1, infusions, boluses, t_out, ke0=None):
         aug[0, n] = _rate(infusions, p) * dt
         e = expm(aug)
         x = e[:n, :n] @ x + e[:n, n]
-    xs = np.array([out[float(t)] for t in t_out])
-    return xs[:, 0] / v1, (xs[:, 3] / v1 if ke0 is not None else None)
+    return np.array([out[float(t)] for t in t_out])
 
 
-def ode_reference(k, v1, infusions, boluses, t_out, ke0=None, rtol=1e-12, atol=1e-16):
+def ode_reference(k, v1, infusions, boluses, t_out, ke0=None, rtol=1e-12, atol=1e-14, method="LSODA"):
     kk = k_matrix(k, ke0)
     x = np.zeros(kk.shape[0])
     out = {}
@@ -84,7 +90,7 @@ def ode_reference(k, v1, infusions, boluses, t_out, ke0=None, rtol=1e-12, atol=1
             break
         b = np.zeros_like(x)
         b[0] = _rate(infusions, p)
-        sol = solve_ivp(lambda _t, y, b=b: kk @ y + b, (p, points[j + 1]), x, method="Radau",
+        sol = solve_ivp(lambda _t, y, b=b: kk @ y + b, (p, points[j + 1]), x, method=method,
                         jac=lambda _t, _y: kk, rtol=rtol, atol=atol)
         x = sol.y[:, -1]
     xs = np.array([out[float(t)] for t in t_out])

@@ -2,7 +2,7 @@
 
 Tables are printed to 4 significant figures, so each engine value must *round* to the printed
 value (a stricter check than a 5e-4 tolerance). Against the independent expm solution the
-relative tolerance is 1e-10, against Radau (rtol 1e-12) 1e-9; both are far above float64 error
+relative tolerance is 1e-10, against solve_ivp LSODA (rtol 1e-12) 1e-9; both are far above float64 error
 accumulated over a few events and far below any clinically visible difference.
 """
 
@@ -111,7 +111,7 @@ def test_multi_step_programme_with_boluses_matches_an_independent_matrix_exponen
 
 
 @pytest.mark.parametrize(("model", "weight"), [("domino", 70), ("kamp2020", 90)])
-def test_multi_step_programme_matches_a_tight_radau_solve(model, weight):
+def test_multi_step_programme_matches_a_tight_lsoda_solve(model, weight):
     v1, k = _micro(model, weight)
     cp_ref, ce_ref = ode_reference(k, v1, *_as_reference_input(weight), T, ke0=0.3)
     pred = predict(PROGRAM, weight_kg=weight, model=model, t_min=T, ke0_per_min=0.3)

@@ -63,6 +63,23 @@ class Variability:
         return np.array([as_dict.get(name, 0.0) for name in PARAMETER_NAMES])
 
 
+def sample_parameters(model: PKModel, weights_kg, variability: Variability | None = None,
+                      rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Volumes (N, n) L and clearances (N, n) L/min: typical values for each weight × exp(η).
+
+    Always draws six η per patient (V1, V2, V3, CL, Q2, Q3, in that order) so the random stream does
+    not depend on which parameters vary or on the model's number of compartments.
+    """
+    volumes, clearances = model.typical_parameters(np.asarray(weights_kg, dtype=float).reshape(-1))
+    if variability is None:
+        return volumes, clearances
+    if rng is None:
+        raise DomainValidationError("rng", "a seeded numpy Generator is required with variability", "np.random.Generator")
+    n = model.n_compartments
+    eta = rng.standard_normal((volumes.shape[0], len(PARAMETER_NAMES))) * variability.omega_vector()
+    return volumes * np.exp(eta[:, :n]), clearances * np.exp(eta[:, 3:3 + n])
+
+
 @dataclass(frozen=True)
 class PopulationChunk:
     start: int
@@ -186,16 +203,10 @@ def iter_population_chunks(
     if t_out.ndim != 1 or t_out.size == 0 or np.any(t_out < 0) or np.any(np.diff(t_out) <= 0):
         raise DomainValidationError("t_min", "must be strictly increasing times >= 0", "sorted, >= 0")
     kernel = population_kernel_numba if engine == "numba" else population_kernel_numpy
-    omega = variability.omega_vector() if variability is not None else None
-    n_cmt = pk_model.n_compartments
     for start in range(0, weights.size, chunk_size):
         stop = min(start + chunk_size, weights.size)
         w = weights[start:stop]
-        volumes, clearances = pk_model.typical_parameters(w)
-        if omega is not None:
-            eta = rng.standard_normal((w.size, len(PARAMETER_NAMES))) * omega
-            volumes = volumes * np.exp(eta[:, :n_cmt])
-            clearances = clearances * np.exp(eta[:, 3:3 + n_cmt])
+        volumes, clearances = sample_parameters(pk_model, w, variability, rng)
         disp = disposition(volumes, clearances)
         lam, coef = _pad3(disp.lambda_per_min, 1.0), _pad3(disp.coef_per_l, 0.0)
         timeline = resolve(program, w)
