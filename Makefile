@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 test-domain: $(STAMP)
-	$(VENV)/bin/pytest -p no:django tests/domain tests/commands
+	$(VENV)/bin/pytest -p no:django tests/domain $(wildcard tests/commands)
 
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run --settings=ketaflow.config.test_settings

@@ -42,6 +42,7 @@ def test_the_policy_names_no_route_that_does_not_exist():
 def _fill(path: str, ids: dict) -> str:
     for key, value in ids.items():
         path = path.replace(f"<uuid:{key}>", str(value)).replace(f"<int:{key}>", str(value))
+        path = path.replace(f"<slug:{key}>", str(value))
         path = path.replace(f"{{{key}}}", str(value)).replace(f"<{key}>", str(value))
     return path
 
@@ -55,8 +56,15 @@ def ids(patients, staff):
         actor=staff["prescriber"], patient=patients["ana"], today=TODAY, occurred_on=TODAY,
         reason_for_referral="pain", history="history",
     )  # fmt: skip
+    from ketaflow.clinic.assessments.services import assessment_record
+    from ketaflow.clinic.screening.services import screening_run
+
+    phq9 = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 1}
+    assessment = assessment_record(actor=staff["nurse"], patient=patients["ana"], instrument_id="phq9", answers=phq9)
+    record = screening_run(actor=staff["nurse"], patient=patients["ana"], indication="fibromyalgia", today=TODAY)
     return {"patient_id": patients["ana"].pk, "consultation_id": consultation.pk, "user_id": staff["nurse"].pk,
-            "name": "drug_classes"}  # fmt: skip
+            "name": "drug_classes", "record_id": record.pk, "assessment_id": assessment.pk,
+            "task_id": assessment.tasks.get().pk, "instrument_id": "phq9"}  # fmt: skip
 
 
 def _denied(response) -> bool:

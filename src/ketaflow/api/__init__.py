@@ -1,6 +1,8 @@
 """Ketaflow's JSON API (django-ninja, OpenAPI at /api/docs). Same permissions and validation as the pages."""
 
+from ketaflow.api import assessments as _assessments  # noqa: F401
 from ketaflow.api import patients as _patients  # noqa: F401  (registers the routes)
+from ketaflow.api import screening as _screening  # noqa: F401
 from ketaflow.api import system as _system  # noqa: F401
 from ketaflow.api.base import api
 

@@ -8,5 +8,7 @@ urlpatterns = [
     path("accounts/", include("ketaflow.clinic.accounts.urls")),
     path("patients/", include("ketaflow.clinic.patients.urls")),
     path("audit/", include("ketaflow.clinic.audit.urls")),
+    path("", include("ketaflow.clinic.assessments.urls")),
+    path("", include("ketaflow.clinic.screening.urls")),
     path("api/", api.urls),
 ]

@@ -43,6 +43,14 @@ POLICY: dict[str, frozenset[str]] = {
     "patients:consultation_add": frozenset({P}),
     "patients:consultation_amend": frozenset({P}),
     "patients:portal_invite": frozenset({F, ADM}),
+    # instruments and screening
+    "assessments:administer": frozenset({P, N, PT}),
+    "assessments:detail": CHART_READERS | {PT},
+    "assessments:task_acknowledge": frozenset({P, N}),
+    "screening:run": frozenset({P, N}),
+    "screening:detail": frozenset({P, N}),
+    "screening:override": frozenset({P}),
+    "screening:evidence": STAFF_ROLES | {PT},
     "audit:patient_trail": frozenset({ADM}),
     "audit:verify": frozenset({ADM}),
     # API
@@ -62,6 +70,16 @@ POLICY: dict[str, frozenset[str]] = {
     "api:patient_timeline": CHART_READERS | {PT},
     "api:audit_patient": frozenset({ADM}),
     "api:code_list": STAFF_ROLES | {PT},
+    "api:instrument_list": STAFF_ROLES | {PT},
+    "api:instrument_get": STAFF_ROLES | {PT},
+    "api:assessment_create": frozenset({P, N, PT}),
+    "api:assessment_list": CHART_READERS | {PT},
+    "api:task_list": frozenset({P, N}),
+    "api:task_acknowledge": frozenset({P, N}),
+    "api:screening_run": frozenset({P, N}),
+    "api:screening_list": frozenset({P, N}),
+    "api:screening_override": frozenset({P}),
+    "api:evidence_list": STAFF_ROLES | {PT},
 }
 
 

@@ -1,7 +1,8 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from ketaflow.clinic.accounts.roles import Role
+from ketaflow.clinic.accounts.roles import CLINICAL_ROLES, Role
+from ketaflow.clinic.assessments.selectors import open_tasks
 from ketaflow.clinic.patients.models import Patient
 
 
@@ -12,4 +13,5 @@ def home(request):
         if patient is not None:
             return redirect("patients:chart", patient_id=patient.pk)
         return render(request, "core/no_record.html")
-    return render(request, "core/home.html", {"patient_count": Patient.objects.count()})
+    tasks = open_tasks(limit=20) if request.user.role in CLINICAL_ROLES else []
+    return render(request, "core/home.html", {"patient_count": Patient.objects.count(), "tasks": tasks})

@@ -5,7 +5,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from ketaflow.domain.codes import code_choices
+from ketaflow.domain.codes import code_lookup
+
+
+def code_display(list_name: str, code: str) -> str:
+    found = code_lookup(list_name, code)
+    return found.display if found else code
+
 
 
 class Patient(models.Model):
@@ -15,7 +21,7 @@ class Patient(models.Model):
     given_name = models.CharField(max_length=80)
     family_name = models.CharField(max_length=80)
     date_of_birth = models.DateField()
-    sex = models.CharField(max_length=10, choices=code_choices("sexes"))
+    sex = models.CharField(max_length=10, help_text="code from domain/codes/sexes.json")
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     address = models.CharField(max_length=200, blank=True)
@@ -47,6 +53,10 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def sex_display(self) -> str:
+        return code_display("sexes", self.sex)
 
 
 class BodyMeasurement(models.Model):
@@ -80,7 +90,7 @@ class Allergy(models.Model):
 class MedicationStatement(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="medications")
     name = models.CharField(max_length=120)
-    drug_class = models.CharField(max_length=30, choices=code_choices("drug_classes"))
+    drug_class = models.CharField(max_length=30, help_text="code from domain/codes/drug_classes.json")
     dose_text = models.CharField(max_length=120, blank=True, help_text="e.g. 60 mg once daily")
     active = models.BooleanField(default=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -89,7 +99,7 @@ class MedicationStatement(models.Model):
 
 class Condition(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="conditions")
-    code = models.CharField(max_length=40, choices=code_choices("comorbidities"))
+    code = models.CharField(max_length=40, help_text="code from domain/codes/comorbidities.json")
     note = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -98,8 +108,8 @@ class Condition(models.Model):
 
 class PriorTherapy(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="prior_therapies")
-    therapy = models.CharField(max_length=30, choices=code_choices("prior_therapies"))
-    outcome = models.CharField(max_length=20, choices=code_choices("therapy_outcomes"))
+    therapy = models.CharField(max_length=30, help_text="code from domain/codes/prior_therapies.json")
+    outcome = models.CharField(max_length=20, help_text="code from domain/codes/therapy_outcomes.json")
     duration_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ketaflow.clinic.accounts.roles import Role
+from ketaflow.clinic.core.chart import chart_extras
 from ketaflow.clinic.core.forms import add_domain_error
 from ketaflow.clinic.patients import forms, services
 from ketaflow.clinic.patients.models import Consultation
@@ -55,6 +56,7 @@ def patient_chart_view(request, patient_id):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request)
     chart = patient_chart(patient=patient)
     context = {"chart": chart, "patient": patient, "forms": _section_forms()}
+    context |= chart_extras(patient=patient, timeline=chart.timeline)
     template = "patients/patient_portal.html" if request.user.role == Role.PATIENT else "patients/patient_chart.html"
     return render(request, template, context)
 
@@ -125,6 +127,7 @@ def _section_add(request, patient_id, section: str):
     chart = patient_chart(patient=patient)
     section_forms = _section_forms() | {section: form}
     context = {"chart": chart, "patient": patient, "forms": section_forms}
+    context |= chart_extras(patient=patient, timeline=chart.timeline)
     if request.htmx:
         return render(request, f"patients/patient_chart.html#{section}", context, status=status)
     return render(request, "patients/patient_chart.html", context, status=status)
