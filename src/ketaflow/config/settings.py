@@ -20,6 +20,7 @@ ALLOWED_HOSTS = env_list("KETAFLOW_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "t
 CSRF_TRUSTED_ORIGINS = env_list("KETAFLOW_CSRF_TRUSTED_ORIGINS", [])
 
 # The audit chain is keyed with a secret that lives outside the database, so a person who can write
+# the database cannot rewrite the chain and recompute it (reference/reliability-security.md §3.8).
 AUDIT_HMAC_KEY = (
     env_str("KETAFLOW_AUDIT_KEY") or hashlib.sha256(("audit:" + SECRET_KEY).encode()).hexdigest()
 )
@@ -86,6 +87,7 @@ else:
             "NAME": DATA_DIR / "ketaflow.sqlite3",
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait instead of failing
+                # with "database is locked" (measured: reliability-security.md §1.3).
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
