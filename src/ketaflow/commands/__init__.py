@@ -1,0 +1,1 @@
+"""Subcommands of the `ketaflow` CLI; each module exposes register(subparsers)."""

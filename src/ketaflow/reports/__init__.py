@@ -1,0 +1,1 @@
+"""Reports and charts shared by web pages and PDFs (matplotlib SVG, WeasyPrint PDF)."""
