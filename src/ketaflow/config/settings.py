@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ketaflow.clinic.accounts",
     "ketaflow.clinic.audit",
     "ketaflow.clinic.patients",
+    "ketaflow.clinic.reliability",
     "ketaflow.clinic.assessments",
     "ketaflow.clinic.screening",
 ]
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ketaflow.clinic.accounts.middleware.ApiTokenMiddleware",
     "ketaflow.clinic.accounts.middleware.IdleTimeoutMiddleware",
+    "ketaflow.clinic.reliability.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -1,0 +1,1 @@
+"""Reliability: idempotent writes (Idempotency-Key), backups with verified restore."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ReliabilityConfig(AppConfig):
+    name = "ketaflow.clinic.reliability"
+    label = "reliability"
+    verbose_name = "Reliability"
+    default_auto_field = "django.db.models.BigAutoField"
