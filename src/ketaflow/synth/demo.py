@@ -17,6 +17,7 @@ from ketaflow.clinic.accounts.models import User
 from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.patients import services
 from ketaflow.clinic.patients.models import Patient
+from ketaflow.synth.intake import synthetic_answers
 from ketaflow.synth.names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, STREETS
 
 
@@ -77,6 +78,9 @@ def seed_demo_clinic(*, patients: int = 20, seed: int = 20261122, today: date | 
             logins.append(DemoLogin(username, demo_password(username), role, user.display_name))
         desk, prescriber = staff["desk.kim"], staff["dr.reyes"]
         created = [_seed_patient(rng, i, desk, prescriber, today) for i in range(patients)]
+        nurse = staff["rn.larsen"]
+        for patient in created[1:]:
+            _seed_intake_and_screening(rng, patient, nurse, prescriber, today)
         portal_patient = created[0]
         user = User.objects.create_user(
             username="patient.demo", password=demo_password("patient.demo"), role=Role.PATIENT,
@@ -85,6 +89,22 @@ def seed_demo_clinic(*, patients: int = 20, seed: int = 20261122, today: date | 
         Patient.objects.filter(pk=portal_patient.pk).update(user=user)
         logins.append(DemoLogin("patient.demo", demo_password("patient.demo"), Role.PATIENT, portal_patient.full_name))
     return logins
+
+
+INTAKE = ("pain_nrs_current", "pain_nrs_average_7d", "fiqr", "acr_fm_2016", "phq9", "gad7")
+
+
+def _seed_intake_and_screening(rng: random.Random, patient, nurse, prescriber, today: date) -> None:
+    from ketaflow.clinic.assessments.services import assessment_record
+    from ketaflow.clinic.screening.services import screening_run
+
+    severity = rng.uniform(0.45, 0.85)
+    for instrument_id in INTAKE:
+        answers = synthetic_answers(rng, instrument_id, severity=severity)
+        if instrument_id == "phq9":
+            answers["phq9_9"] = "not_at_all"  # item 9 alerts are demonstrated on one patient only
+        assessment_record(actor=nurse, patient=patient, instrument_id=instrument_id, answers=answers)
+    screening_run(actor=prescriber, patient=patient, indication="fibromyalgia", today=today)
 
 
 def _seed_patient(rng: random.Random, index: int, desk, prescriber, today: date) -> Patient:
@@ -109,7 +129,7 @@ def _seed_patient(rng: random.Random, index: int, desk, prescriber, today: date)
         services.medication_add(actor=desk, patient=patient, name=name, drug_class=drug_class, dose_text=dose)
     for therapy in rng.sample(THERAPIES, rng.randint(2, 4)):
         services.therapy_add(
-            actor=desk, patient=patient, therapy=therapy, outcome=rng.choice(OUTCOMES),
+            actor=desk, patient=patient, therapy=therapy, outcome=rng.choices(OUTCOMES, weights=(6, 2, 2))[0],
             duration_weeks=rng.randint(6, 26),
         )  # fmt: skip
     if rng.random() < 0.2:
