@@ -1,0 +1,133 @@
+"""A whole plan against the protocol's dose limits, and whether it may be signed.
+
+Each planned session becomes an order that dosing checks (protocol soft/hard limits, weight age,
+interval, course cumulative dose counting the earlier planned sessions). A plan may be signed only
+when no session has a hard violation, every soft violation carries a prescriber's reason, and the
+screening decision lets the patient proceed (eligible, or cleared by the required overrides).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ketaflow.domain import units
+from ketaflow.domain.dosing import (
+    HARD,
+    SOFT,
+    InfusionOrder,
+    OrderCheck,
+    OrderSegment,
+    PastSession,
+    PatientContext,
+    WeightRecord,
+    check_order,
+)
+from ketaflow.domain.errors import DomainValidationError
+from ketaflow.domain.plans.generate import Plan
+from ketaflow.domain.plans.spec import DoseUnit
+from ketaflow.domain.protocols.profiles import ProtocolProfile
+from ketaflow.domain.sources import Source
+
+SIGNING_RULE_VERSION = "plan-signing-2026.11.1"
+SIGNING_SOURCE = Source.clinic_policy(
+    "a plan is signed only with no hard dose-limit violation, a recorded reason for every soft violation, "
+    "and a screening decision that lets the patient proceed",
+    SIGNING_RULE_VERSION,
+)
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    session_checks: tuple[OrderCheck, ...]
+
+    @property
+    def hard_violations(self) -> tuple:
+        return tuple(r for c in self.session_checks for r in c.hard_violations)
+
+    @property
+    def soft_limit_names(self) -> tuple[str, ...]:
+        """Each soft-violated limit once (a reason covers that limit for the whole plan)."""
+        seen: list[str] = []
+        for check in self.session_checks:
+            for r in check.soft_violations:
+                if r.name not in seen:
+                    seen.append(r.name)
+        return tuple(seen)
+
+    @property
+    def status(self) -> str:
+        if self.hard_violations:
+            return HARD
+        return SOFT if self.soft_limit_names else "pass"
+
+
+def _segment(session, unit_dose: DoseUnit) -> OrderSegment:
+    value = float(session.dose.value)
+    if unit_dose is DoseUnit.RATE_MG_PER_KG_PER_H:
+        return OrderSegment(duration_min=session.duration_min, amount=units.Quantity(value, units.MG_PER_KG_PER_H))
+    return OrderSegment(duration_min=session.dose.over_min, amount=units.Quantity(value, units.MG_PER_KG))
+
+
+def check_plan(
+    plan: Plan,
+    *,
+    profile: ProtocolProfile,
+    weights: tuple[WeightRecord, ...],
+    first_session_at: datetime,
+    session_spacing_h: float,
+    bag_concentration_mg_per_ml: float,
+    dosing_weight_kg: float | None,
+    now: datetime,
+) -> PlanCheck:
+    """Check every planned session in order; earlier sessions count towards the course dose."""
+    if session_spacing_h <= 0:
+        raise DomainValidationError("session_spacing_h", "must be positive", "> 0 h")
+    checks: list[OrderCheck] = []
+    past: list[PastSession] = []
+    for i, session in enumerate(plan.sessions):
+        start = first_session_at + timedelta(hours=session_spacing_h * i)
+        order = InfusionOrder(
+            planned_start_at=start,
+            segments=(_segment(session, session.dose.unit),),
+            bag_concentration_mg_per_ml=bag_concentration_mg_per_ml,
+            dosing_weight_kg=dosing_weight_kg,
+        )
+        context = PatientContext(weights=weights, course_sessions=tuple(past))
+        # Plans are checked before they run: "now" for weight age is the session's own planned start.
+        check = check_order(order=order, protocol=profile, patient=context, now=max(now, start))
+        checks.append(check)
+        minutes = session.duration_min if session.dose.unit is DoseUnit.RATE_MG_PER_KG_PER_H else session.dose.over_min
+        if math.isfinite(check.session_dose_mg):  # not without a weight: that is already a hard stop
+            past.append(PastSession(started_at=start, ended_at=start + timedelta(minutes=minutes),
+                                    delivered_mg=check.session_dose_mg))  # fmt: skip
+    return PlanCheck(tuple(checks))
+
+
+@dataclass(frozen=True)
+class SigningCheck:
+    may_sign: bool
+    blockers: tuple[str, ...]
+    rule_version: str = SIGNING_RULE_VERSION
+    source: Source = SIGNING_SOURCE
+
+
+def signing_check(
+    plan_check: PlanCheck,
+    *,
+    soft_reasons: dict[str, str],
+    screening_outcome: str | None,
+    screening_cleared: bool,
+) -> SigningCheck:
+    blockers: list[str] = []
+    for r in plan_check.hard_violations:
+        blockers.append(f"Hard limit: {r.message}")
+    for name in plan_check.soft_limit_names:
+        if not (soft_reasons.get(name) or "").strip():
+            blockers.append(f"Soft limit {name} needs a prescriber's reason.")
+    if screening_outcome is None:
+        blockers.append("The patient has not been screened.")
+    elif screening_outcome != "eligible" and not screening_cleared:
+        blockers.append(f"Screening is '{screening_outcome}' and has not been cleared by the required override(s).")
+    return SigningCheck(not blockers, tuple(dict.fromkeys(blockers)))
