@@ -87,6 +87,13 @@ def program_from_segments(
     return Program(tuple(infusions), (), bag_concentration_mg_per_ml)
 
 
+def program_from_order(order, *, start_min: float = 0.0) -> Program:
+    """The programme of a dosing order (anything with ``segments`` of ``duration_min``/``amount`` and a
+    ``bag_concentration_mg_per_ml``, e.g. :class:`ketaflow.domain.dosing.InfusionOrder`)."""
+    return program_from_segments([(seg.duration_min, seg.amount) for seg in order.segments],
+                                 bag_concentration_mg_per_ml=order.bag_concentration_mg_per_ml, start_min=start_min)
+
+
 @dataclass(frozen=True)
 class Timeline:
     """The programme resolved for N patients.
