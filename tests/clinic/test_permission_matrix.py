@@ -62,9 +62,16 @@ def ids(patients, staff):
     phq9 = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 1}
     assessment = assessment_record(actor=staff["nurse"], patient=patients["ana"], instrument_id="phq9", answers=phq9)
     record = screening_run(actor=staff["nurse"], patient=patients["ana"], indication="fibromyalgia", today=TODAY)
+    from django.utils import timezone
+
+    from ketaflow.clinic.plans.services import plan_create
+
+    plan = plan_create(actor=staff["prescriber"], patient=patients["ana"], protocol="fibromyalgia_induction",
+                       n_sessions=6, start_dose="0.3", duration_min=120, series_window_days=21,
+                       start_date=timezone.localdate(), bag_concentration_mg_per_ml="1")  # fmt: skip
     return {"patient_id": patients["ana"].pk, "consultation_id": consultation.pk, "user_id": staff["nurse"].pk,
             "name": "drug_classes", "record_id": record.pk, "assessment_id": assessment.pk,
-            "task_id": assessment.tasks.get().pk, "instrument_id": "phq9"}  # fmt: skip
+            "task_id": assessment.tasks.get().pk, "instrument_id": "phq9", "plan_id": plan.pk}  # fmt: skip
 
 
 def _denied(response) -> bool:

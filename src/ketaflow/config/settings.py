@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ketaflow.clinic.reliability",
     "ketaflow.clinic.assessments",
     "ketaflow.clinic.screening",
+    "ketaflow.clinic.plans",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("audit/", include("ketaflow.clinic.audit.urls")),
     path("", include("ketaflow.clinic.assessments.urls")),
     path("", include("ketaflow.clinic.screening.urls")),
+    path("", include("ketaflow.clinic.plans.urls")),
     path("api/", api.urls),
 ]

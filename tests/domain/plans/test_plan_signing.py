@@ -23,6 +23,11 @@ def escalating(start="0.1", step="0.05", cap="0.35", n=10, minutes=240):
     return generate_plan(spec)
 
 
+def sign(result, **kw):
+    return signing_check(hard_violations=tuple(r.message for r in result.hard_violations),
+                         soft_limit_names=result.soft_limit_names, **kw)  # fmt: skip
+
+
 def check(plan, **kw):
     args = dict(profile=protocol_get("chronic_pain_escalating"), weights=WEIGHTS,
                 first_session_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC), session_spacing_h=24,
@@ -40,25 +45,25 @@ def test_the_standard_escalating_series_checks_every_session():
 def test_a_cap_above_the_hard_rate_limit_is_a_hard_violation_that_blocks_signing():
     result = check(escalating(cap="0.7", step="0.1"))
     assert result.status == "hard_violation"
-    signing = signing_check(result, soft_reasons={}, screening_outcome="eligible", screening_cleared=False)
+    signing = sign(result, soft_reasons={}, screening_outcome="eligible", screening_cleared=False)
     assert not signing.may_sign and any("Hard limit" in b for b in signing.blockers)
 
 
 def test_a_soft_violation_needs_a_reason_and_then_allows_signing():
     result = check(escalating(cap="0.5", step="0.1"))
     assert result.hard_violations == () and "rate_mg_per_kg_per_h" in result.soft_limit_names
-    without = signing_check(result, soft_reasons={}, screening_outcome="eligible", screening_cleared=False)
+    without = sign(result, soft_reasons={}, screening_outcome="eligible", screening_cleared=False)
     reasons = {name: "Tolerated 0.5 mg/kg/h in 2025 without side effects" for name in result.soft_limit_names}
-    with_reasons = signing_check(result, soft_reasons=reasons, screening_outcome="eligible", screening_cleared=False)
+    with_reasons = sign(result, soft_reasons=reasons, screening_outcome="eligible", screening_cleared=False)
     assert not without.may_sign and with_reasons.may_sign
 
 
 def test_unscreened_or_uncleared_patients_cannot_be_signed():
     result = check(escalating())
     reasons = {name: "ok" for name in result.soft_limit_names}
-    assert not signing_check(result, soft_reasons=reasons, screening_outcome=None, screening_cleared=False).may_sign
-    blocked = signing_check(result, soft_reasons=reasons, screening_outcome="needs_review", screening_cleared=False)
-    cleared = signing_check(result, soft_reasons=reasons, screening_outcome="needs_review", screening_cleared=True)
+    assert not sign(result, soft_reasons=reasons, screening_outcome=None, screening_cleared=False).may_sign
+    blocked = sign(result, soft_reasons=reasons, screening_outcome="needs_review", screening_cleared=False)
+    cleared = sign(result, soft_reasons=reasons, screening_outcome="needs_review", screening_cleared=True)
     assert not blocked.may_sign and cleared.may_sign
 
 

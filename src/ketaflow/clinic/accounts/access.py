@@ -51,6 +51,13 @@ POLICY: dict[str, frozenset[str]] = {
     "screening:detail": frozenset({P, N}),
     "screening:override": frozenset({P}),
     "screening:evidence": STAFF_ROLES | {PT},
+    # treatment plans
+    "plans:new": frozenset({P}),
+    "plans:detail": frozenset({P, N, F}),
+    "plans:sign": frozenset({P}),
+    "plans:amend": frozenset({P}),
+    "plans:handout": frozenset({P, N, F, PT}),
+    "plans:handout_pdf": frozenset({P, N, F, PT}),
     "audit:patient_trail": frozenset({ADM}),
     "audit:verify": frozenset({ADM}),
     # API
@@ -80,6 +87,12 @@ POLICY: dict[str, frozenset[str]] = {
     "api:screening_list": frozenset({P, N}),
     "api:screening_override": frozenset({P}),
     "api:evidence_list": STAFF_ROLES | {PT},
+    "api:protocol_list": STAFF_ROLES,
+    "api:plan_create": frozenset({P}),
+    "api:plan_list": frozenset({P, N, F, PT}),
+    "api:plan_get": frozenset({P, N, F, PT}),
+    "api:plan_sign": frozenset({P}),
+    "api:plan_amend": frozenset({P}),
 }
 
 

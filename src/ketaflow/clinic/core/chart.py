@@ -9,6 +9,7 @@ from ketaflow.clinic.assessments.selectors import (
     tasks_for_patient,
 )
 from ketaflow.clinic.patients.selectors import TimelineEvent
+from ketaflow.clinic.plans.models import Plan
 from ketaflow.clinic.screening.selectors import latest_screening
 from ketaflow.clinic.screening.views import indication_choices
 from ketaflow.domain.instruments import INSTRUMENTS
@@ -24,11 +25,19 @@ def chart_extras(*, patient, timeline: list) -> dict:
     if screening:
         events.append(TimelineEvent(screening.run_at, "screening", f"Screening: {screening.outcome}", screening.indication))
     events.sort(key=lambda e: e.at, reverse=True)
+    plans = list(Plan.objects.filter(patient=patient).select_related("signed_by")[:20])
+    for p in plans:
+        events.append(TimelineEvent(p.created_at, "plan", f"Plan v{p.version} drafted", p.protocol_name))
+        if p.signed_at:
+            events.append(TimelineEvent(p.signed_at, "plan", f"Plan v{p.version} signed", p.signed_by.display_name))
+    events.sort(key=lambda e: e.at, reverse=True)
     latest = latest_by_instrument(assessments)
     return {
         "assessments": assessments,
         "latest_assessments": [latest[i] for i in INSTRUMENTS if i in latest],
         "tasks": tasks_for_patient(patient=patient),
+        "plans": plans,
+        "signed_plan": next((p for p in plans if p.status == Plan.Status.SIGNED), None),
         "screening": screening,
         "indications": indication_choices(),
         "staff_instruments": [(i, INSTRUMENTS[i].definition.title) for i in STAFF_INSTRUMENTS],

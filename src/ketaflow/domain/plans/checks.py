@@ -114,16 +114,19 @@ class SigningCheck:
 
 
 def signing_check(
-    plan_check: PlanCheck,
     *,
+    hard_violations: tuple[str, ...],
+    soft_limit_names: tuple[str, ...],
     soft_reasons: dict[str, str],
     screening_outcome: str | None,
     screening_cleared: bool,
 ) -> SigningCheck:
+    """``hard_violations`` are the messages of every hard violation of the plan's sessions;
+    ``soft_limit_names`` each soft-violated limit once (a stored PlanCheck gives both)."""
     blockers: list[str] = []
-    for r in plan_check.hard_violations:
-        blockers.append(f"Hard limit: {r.message}")
-    for name in plan_check.soft_limit_names:
+    for message in hard_violations:
+        blockers.append(f"Hard limit: {message}")
+    for name in soft_limit_names:
         if not (soft_reasons.get(name) or "").strip():
             blockers.append(f"Soft limit {name} needs a prescriber's reason.")
     if screening_outcome is None:
