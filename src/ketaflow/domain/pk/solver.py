@@ -1,8 +1,8 @@
 """Exact single-patient solution for piecewise-constant infusions plus boluses (pk.md §3.2).
 
 One state per exponent: between events, at rate R, s_i(τ) = s_i0·e^(−λ_i·τ) + c_i·(1 − e^(−λ_i·τ)) with
-c_i = R·A_i/λ_i, written with expm1 so that both terms are non-negative and τ = 0 returns s_i0
-exactly (the form c + (s − c)·e cancels to ±1e-14 at τ = 0 and can go negative). A bolus D adds
+c_i = R·A_i/λ_i: both terms are non-negative and τ = 0 returns s_i0 exactly (the form
+c + (s − c)·e cancels to ±1e-14 at τ = 0 and can go negative). A bolus D adds
 D·A_i; Cp = Σ s_i. Every output is evaluated in closed form from the last event, so there is no step size and no discretisation error; only decaying exponentials appear
 (no e^(+λt) superposition that would overflow on long programmes, pk.md §3.3).
 
@@ -72,7 +72,9 @@ def solve_patient(
         # One 1-D exp per exponent: faster than an (T, n) array reduced along its short axis.
         out = np.zeros(tau.shape)
         for i in range(lam.size):
-            out += s[i] * np.exp(-lam[i] * tau) - c[i] * np.expm1(-lam[i] * tau)
+            # 1 − e is exact to eps·c absolute and never negative (e ≤ 1); one exp per point, not two.
+            decay = np.exp(-lam[i] * tau)
+            out += s[i] * decay + c[i] * (1.0 - decay)
         cp[first[j]:stop] = out
         if ce is not None:
             ce[first[j]:stop] = _effect(ce_state, s, c, lam, ke0_per_min, tau)
