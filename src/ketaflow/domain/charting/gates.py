@@ -1,0 +1,112 @@
+"""The check-in gate (before the infusion may start) and the discharge gate (before the patient leaves).
+
+Each failed condition is listed with its reason; nothing is waived silently. Defaults are clinic
+policy (labelled), except the Aldrete >= 9 discharge score (Aldrete 1995, clinical.md §2.6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ketaflow.domain.sources import Source
+
+VERSION = "gates-2026.11.1"
+ALDRETE = Source("Aldrete JA. The post-anesthesia recovery score revisited. J Clin Anesth 1995;7:89-91 "
+                 "(>= 9 allows discharge), via clinical.md §2.6", "1995")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    pregnancy_test_ages: tuple[int, int] = (12, 55)
+    discharge_min_aldrete: int = 9
+    require_escort: bool = True
+    fasting_hours_solids: int = 6
+    version: str = VERSION
+    source: Source = field(default_factory=lambda: Source.clinic_policy(
+        "check-in: escort confirmed, fasting >= 6 h solids, pre-infusion vitals and pain, pregnancy test for "
+        "people who could be pregnant aged 12-55, weight current, screening valid, interval >= protocol "
+        "minimum, bag prepared; discharge: Aldrete >= 9, minimum recovery time, escort present", VERSION))
+
+
+DEFAULT_GATE_POLICY = GatePolicy()
+
+
+@dataclass(frozen=True)
+class GateResult:
+    ok: bool
+    failures: tuple[str, ...]
+    rule_version: str = VERSION
+
+
+@dataclass(frozen=True)
+class CheckInFacts:
+    escort_confirmed: bool
+    fasting_hours_solids: float | None
+    pre_vitals_recorded: bool
+    pre_pain_nrs: int | None
+    pregnancy_test_needed: bool
+    pregnancy_test_negative: bool | None
+    weight_usable: bool
+    weight_reason: str
+    screening_may_proceed: bool
+    hours_since_last_session: float | None
+    min_interval_h: float
+    bag_lot: str
+    bag_concentration_mg_per_ml: float | None
+    bag_volume_ml: float | None
+    ordered_concentration_mg_per_ml: float
+
+
+def pregnancy_test_needed(*, sex: str, age_years: int, policy: GatePolicy = DEFAULT_GATE_POLICY) -> bool:
+    low, high = policy.pregnancy_test_ages
+    return sex in ("female", "other", "unknown") and low <= age_years <= high
+
+
+def check_in_gate(facts: CheckInFacts, policy: GatePolicy = DEFAULT_GATE_POLICY) -> GateResult:
+    f = facts
+    failures: list[str] = []
+    if policy.require_escort and not f.escort_confirmed:
+        failures.append("Escort not confirmed: the patient must not travel home alone.")
+    if f.fasting_hours_solids is None or f.fasting_hours_solids < policy.fasting_hours_solids:
+        failures.append(f"Fasting: at least {policy.fasting_hours_solids} h without solid food is required.")
+    if not f.pre_vitals_recorded:
+        failures.append("Pre-infusion vital signs are not recorded.")
+    if f.pre_pain_nrs is None:
+        failures.append("Pre-infusion pain NRS is not recorded.")
+    if f.pregnancy_test_needed and f.pregnancy_test_negative is not True:
+        failures.append("A negative pregnancy test is required by policy before the infusion.")
+    if not f.weight_usable:
+        failures.append(f"Weight: {f.weight_reason}")
+    if not f.screening_may_proceed:
+        failures.append("Screening does not allow treatment (not eligible, or not cleared by override).")
+    if f.hours_since_last_session is not None and f.hours_since_last_session < f.min_interval_h:
+        failures.append(f"Only {f.hours_since_last_session:.1f} h since the last session; the protocol minimum is "
+                        f"{f.min_interval_h:g} h.")  # fmt: skip
+    if not f.bag_lot.strip():
+        failures.append("Bag not prepared: the lot number is missing.")
+    if f.bag_volume_ml is None or f.bag_volume_ml <= 0:
+        failures.append("Bag not prepared: the volume drawn is missing.")
+    if f.bag_concentration_mg_per_ml is None:
+        failures.append("Bag not prepared: the concentration is missing.")
+    elif abs(f.bag_concentration_mg_per_ml - f.ordered_concentration_mg_per_ml) > 1e-9:
+        failures.append(f"Bag concentration {f.bag_concentration_mg_per_ml:g} mg/mL differs from the ordered "
+                        f"{f.ordered_concentration_mg_per_ml:g} mg/mL.")  # fmt: skip
+    return GateResult(not failures, tuple(failures))
+
+
+def discharge_gate(*, aldrete_total: int | None, stopped_at: datetime, now: datetime, min_recovery_min: float,
+                   escort_present: bool, policy: GatePolicy = DEFAULT_GATE_POLICY) -> GateResult:  # fmt: skip
+    failures: list[str] = []
+    if aldrete_total is None:
+        failures.append("No modified Aldrete score recorded after the infusion.")
+    elif aldrete_total < policy.discharge_min_aldrete:
+        failures.append(f"Modified Aldrete score {aldrete_total} is below the discharge minimum "
+                        f"{policy.discharge_min_aldrete}.")  # fmt: skip
+    waited_min = (now - stopped_at).total_seconds() / 60
+    if waited_min < min_recovery_min:
+        failures.append(f"Only {waited_min:.0f} min since the infusion stopped; the minimum recovery is "
+                        f"{min_recovery_min:g} min.")  # fmt: skip
+    if policy.require_escort and not escort_present:
+        failures.append("The escort is not present.")
+    return GateResult(not failures, tuple(failures))
