@@ -35,9 +35,9 @@ def population_kernel_numba(kind, bolus_of_point, out_of_point, out_dt, t_points
     n_points = t_points.shape[0]
     j = 0
     while j < n_points:
-        if want_curves and not want_summary and _four_plain_steps(j, n_points, kind, bolus_of_point, out_of_point):
-            _four_steps(s0, s1, s2, E, U, kind[j], curves, out_of_point[j])
-            j += 4
+        if want_curves and not want_summary and _plain_block(j, n_points, kind, bolus_of_point, out_of_point):
+            _block_steps(s0, s1, s2, E, U, kind[j], curves, out_of_point[j])
+            j += BLOCK
             continue
         b = bolus_of_point[j]
         if b >= 0:
@@ -76,38 +76,38 @@ def population_kernel_numba(kind, bolus_of_point, out_of_point, out_dt, t_points
         j += 1
 
 
+# Outputs written per pass over the patients. Measured here (1000 patients × 14,400 steps): 4 → 22 ms,
+# 8 → 15-17 ms (the numpy fill bound is ~14 ms), 16 → 25 ms, 32 → 38 ms.
+BLOCK = 8
+
+
 @njit(cache=True, nogil=True, inline="always")
-def _four_plain_steps(j, n_points, kind, bolus_of_point, out_of_point):  # pragma: no cover - compiled
-    """Points j..j+3 are outputs with no bolus, followed by steps of one kind (and a point j+4)."""
-    if j + 4 >= n_points:
+def _plain_block(j, n_points, kind, bolus_of_point, out_of_point):  # pragma: no cover - compiled
+    """Points j..j+BLOCK-1 are consecutive outputs with no bolus, followed by steps of one kind."""
+    if j + BLOCK >= n_points:
         return False
     k = kind[j]
-    for i in range(4):
+    for i in range(BLOCK):
         if out_of_point[j + i] < 0 or bolus_of_point[j + i] >= 0 or kind[j + i] != k:
             return False
-    return out_of_point[j + 3] == out_of_point[j] + 3
+    return out_of_point[j + BLOCK - 1] == out_of_point[j] + BLOCK - 1
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _four_steps(s0, s1, s2, E, U, k, curves, o):  # pragma: no cover - compiled
-    """Four outputs and steps per pass over the patients: the states stay in registers, so memory
-    traffic is little more than the curve stores (2x faster than one step per pass, measured).
-    Same operations in the same order as the single step, so the numbers are identical."""
-    r0, r1, r2, r3 = curves[o], curves[o + 1], curves[o + 2], curves[o + 3]
+def _block_steps(s0, s1, s2, E, U, k, curves, o):  # pragma: no cover - compiled
+    """BLOCK outputs and steps per pass over the patients: the states stay in registers, so memory
+    traffic is little more than the curve stores. Same operations in the same order as the single
+    step, so the numbers are identical."""
     e0, e1, e2 = E[k, 0], E[k, 1], E[k, 2]
     u0, u1, u2 = U[k, 0], U[k, 1], U[k, 2]
     for p in range(s0.shape[0]):
         a0, a1, a2 = s0[p], s1[p], s2[p]
         x0, x1, x2 = e0[p], e1[p], e2[p]
         y0, y1, y2 = u0[p], u1[p], u2[p]
-        r0[p] = a0 + a1 + a2
-        a0, a1, a2 = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
-        r1[p] = a0 + a1 + a2
-        a0, a1, a2 = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
-        r2[p] = a0 + a1 + a2
-        a0, a1, a2 = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
-        r3[p] = a0 + a1 + a2
-        s0[p], s1[p], s2[p] = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
+        for i in range(BLOCK):
+            curves[o + i, p] = a0 + a1 + a2
+            a0, a1, a2 = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
+        s0[p], s1[p], s2[p] = a0, a1, a2
 
 
 def population_kernel_numpy(kind, bolus_of_point, out_of_point, out_dt, t_points, E, U, G, Q, BA,

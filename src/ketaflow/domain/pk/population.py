@@ -136,8 +136,11 @@ def _plan(timeline: Timeline, t_out: np.ndarray) -> _Plan:
     bolus_of_point = np.full(points.size, -1, dtype=np.int64)
     bolus_of_point[np.searchsorted(points, timeline.bolus_times_min[timeline.bolus_times_min <= t_end])] = np.arange(
         int(np.sum(timeline.bolus_times_min <= t_end)))
-    out_of_point = np.full(points.size, -1, dtype=np.int64)
-    out_of_point[np.searchsorted(points, t_out)] = np.arange(t_out.size)
+    if points.size == t_out.size:  # every event time is also an output time (the usual grid)
+        out_of_point = np.arange(t_out.size, dtype=np.int64)
+    else:
+        out_of_point = np.full(points.size, -1, dtype=np.int64)
+        out_of_point[np.searchsorted(points, t_out)] = np.arange(t_out.size)
     return _Plan(
         kind=np.append(np.asarray(kind, dtype=np.int64).reshape(-1), 0),
         bolus_of_point=bolus_of_point,
