@@ -141,7 +141,7 @@ def population_kernel_numpy(kind, bolus_of_point, out_of_point, out_dt, t_points
             s2 = s2 * E[k, 2] + U[k, 2]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _rotate_all(app, aqq, apq, arp, arq, vp, vq):  # pragma: no cover - compiled
     """One Jacobi rotation zeroing a_pq for every matrix of the batch (Numerical Recipes §11.1 form).
 
@@ -176,7 +176,7 @@ def _rotate_all(app, aqq, apq, arp, arq, vp, vq):  # pragma: no cover - compiled
     return active_count
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def symmetric3_eigen_numba(s, eigenvalues, first_row):  # pragma: no cover - compiled
     """Batched cyclic Jacobi for symmetric 3×3 matrices s (N, 3, 3).
 
