@@ -155,7 +155,7 @@ def main() -> None:
     one_curve_ce = best_of(lambda: predict(PROGRAM, weight_kg=70.0, model="domino", t_min=t_1s, ke0_per_min=0.238), 50)
     report("one patient, 4 h at 1 s, predict() Cp + Ce", one_curve_ce)
 
-    n_1s, n_1min, n_lsoda = (2, 20, 20) if args.quick else (5, 50, 50)
+    n_1s, n_1min, n_lsoda = (2, 20, 20) if args.quick else (10, 50, 50)
     baselines = {}
     try:
         cls = pytci_domino_class()
