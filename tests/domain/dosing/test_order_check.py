@@ -173,3 +173,13 @@ def test_escalating_order_in_mixed_segments_uses_the_highest_rate():
                           1.0)
     result = check(order, protocol=protocol_get("chronic_pain_escalating"))
     assert result.result("escalation_step").status == SOFT  # first session: step 0.1
+
+
+def test_the_check_serialises_to_json_with_sources_and_bounds():
+    import json
+
+    data = json.loads(json.dumps(check(standard_order(rate=0.8)).as_dict()))
+    assert data["status"] == SOFT and data["protocol_version"] == "1"
+    rate = next(r for r in data["results"] if r["name"] == "rate_mg_per_kg_per_h")
+    assert rate["bound"] == 0.6 and rate["bounds"]["hard_max"] == 1.0 and rate["source"]["citation"]
+    assert json.dumps(check(standard_order(), PatientContext()).as_dict(), allow_nan=False)  # unknown dose → null

@@ -34,6 +34,17 @@ class LimitResult:
     limit: Limit | None = None  # all bounds, for display
     segment_index: int | None = None
 
+    def as_dict(self) -> dict:
+        """JSON-ready, for storing the decision beside its inputs."""
+        bounds = {}
+        if self.limit is not None:
+            bounds = {k: getattr(self.limit, k) for k in ("soft_min", "soft_max", "hard_min", "hard_max")}
+        return {
+            "name": self.name, "status": self.status, "value": self.value, "unit": self.unit, "bound": self.bound,
+            "bound_kind": self.bound_kind, "source": None if self.source is None else self.source.as_dict(),
+            "message": self.message, "bounds": bounds, "segment_index": self.segment_index,
+        }
+
 
 def _below(value: float, bound: float) -> bool:
     return bound - value > _REL_TOL * abs(bound)

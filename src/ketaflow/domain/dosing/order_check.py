@@ -55,6 +55,22 @@ class OrderCheck:
     def result(self, name: str) -> LimitResult:
         return next(r for r in self.results if r.name == name)
 
+    def as_dict(self) -> dict:
+        """JSON-ready (NaN for an unknown dose becomes None), for the audit trail and the API."""
+        def number(x):
+            return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+        return {
+            "status": self.status, "protocol_code": self.protocol_code, "protocol_version": self.protocol_version,
+            "policy_version": self.policy_version, "checked_at": self.checked_at.isoformat(),
+            "dosing_weight_kg": self.dosing_weight_kg,
+            "rates_mg_per_h": [number(r) for r in self.rates_mg_per_h],
+            "pump_rates_ml_per_h": [number(r) for r in self.pump_rates_ml_per_h],
+            "session_dose_mg": number(self.session_dose_mg), "session_dose_mg_per_kg": self.session_dose_mg_per_kg,
+            "session_duration_min": self.session_duration_min,
+            "results": [r.as_dict() for r in self.results],
+        }
+
 
 def missing_override_reasons(check: OrderCheck, reasons: Mapping[str, str]) -> tuple[str, ...]:
     """Names of soft violations that still lack a non-blank prescriber reason."""
