@@ -24,7 +24,6 @@ import numpy as np
 
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.pk.disposition import disposition
-from ketaflow.domain.pk.kernels import population_kernel_numba, population_kernel_numpy
 from ketaflow.domain.pk.models import PARAMETER_NAMES, PKModel, model_get
 from ketaflow.domain.pk.predict import PREDICTION_LABEL, output_grid
 from ketaflow.domain.pk.program import Program, Timeline, resolve
@@ -206,7 +205,11 @@ def iter_population_chunks(
         else np.asarray(t_min, dtype=float)
     if t_out.ndim != 1 or t_out.size == 0 or np.any(t_out < 0) or np.any(np.diff(t_out) <= 0):
         raise DomainValidationError("t_min", "must be strictly increasing times >= 0", "sorted, >= 0")
-    kernel = population_kernel_numba if engine == "numba" else population_kernel_numpy
+    # numba is imported (and its cache loaded) only when a population is simulated, so pages that
+    # only draw one patient's curve do not pay for it.
+    from ketaflow.domain.pk import kernels
+
+    kernel = kernels.population_kernel_numba if engine == "numba" else kernels.population_kernel_numpy
     for start in range(0, weights.size, chunk_size):
         stop = min(start + chunk_size, weights.size)
         w = weights[start:stop]
