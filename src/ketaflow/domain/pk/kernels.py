@@ -35,8 +35,14 @@ def population_kernel_numba(kind, bolus_of_point, out_of_point, out_dt, t_points
     n_points = t_points.shape[0]
     j = 0
     while j < n_points:
-        if want_curves and not want_summary and _plain_block(j, n_points, kind, bolus_of_point, out_of_point):
-            _block_steps(s0, s1, s2, E, U, kind[j], curves, out_of_point[j])
+        if _plain_block(j, n_points, kind, bolus_of_point, out_of_point):
+            if want_summary:
+                _block_steps_summary(s0, s1, s2, E, U, G, Q, kind[j], curves, want_curves, out_of_point[j],
+                                     t_points[j:j + BLOCK], out_dt, band_lo, band_hi, cmax, tmax, auc, time_in_band)
+            elif want_curves:
+                _block_steps(s0, s1, s2, E, U, kind[j], curves, out_of_point[j])
+            else:
+                _block_steps_only(s0, s1, s2, E, U, kind[j])
             j += BLOCK
             continue
         b = bolus_of_point[j]
@@ -108,6 +114,47 @@ def _block_steps(s0, s1, s2, E, U, k, curves, o):  # pragma: no cover - compiled
             curves[o + i, p] = a0 + a1 + a2
             a0, a1, a2 = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
         s0[p], s1[p], s2[p] = a0, a1, a2
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _block_steps_only(s0, s1, s2, E, U, k):  # pragma: no cover - compiled
+    e0, e1, e2 = E[k, 0], E[k, 1], E[k, 2]
+    u0, u1, u2 = U[k, 0], U[k, 1], U[k, 2]
+    for p in range(s0.shape[0]):
+        a0, a1, a2 = s0[p], s1[p], s2[p]
+        x0, x1, x2 = e0[p], e1[p], e2[p]
+        y0, y1, y2 = u0[p], u1[p], u2[p]
+        for _i in range(BLOCK):
+            a0, a1, a2 = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
+        s0[p], s1[p], s2[p] = a0, a1, a2
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _block_steps_summary(s0, s1, s2, E, U, G, Q, k, curves, want_curves, o, t_block, out_dt, band_lo, band_hi,
+                         cmax, tmax, auc, time_in_band):  # pragma: no cover - compiled
+    """:func:`_block_steps` plus the running summaries, in the single step's order of operations."""
+    e0, e1, e2 = E[k, 0], E[k, 1], E[k, 2]
+    u0, u1, u2 = U[k, 0], U[k, 1], U[k, 2]
+    g0, g1, g2 = G[k, 0], G[k, 1], G[k, 2]
+    qk = Q[k]
+    for p in range(s0.shape[0]):
+        a0, a1, a2 = s0[p], s1[p], s2[p]
+        x0, x1, x2 = e0[p], e1[p], e2[p]
+        y0, y1, y2 = u0[p], u1[p], u2[p]
+        h0, h1, h2, q = g0[p], g1[p], g2[p], qk[p]
+        peak, peak_t, area, inside = cmax[p], tmax[p], auc[p], time_in_band[p]
+        for i in range(BLOCK):
+            c = a0 + a1 + a2
+            if want_curves:
+                curves[o + i, p] = c
+            higher = c > peak
+            peak_t = t_block[i] if higher else peak_t
+            peak = c if higher else peak
+            inside += out_dt[o + i] if (band_lo <= c) & (c <= band_hi) else 0.0
+            area += a0 * h0 + a1 * h1 + a2 * h2 + q
+            a0, a1, a2 = a0 * x0 + y0, a1 * x1 + y1, a2 * x2 + y2
+        s0[p], s1[p], s2[p] = a0, a1, a2
+        cmax[p], tmax[p], auc[p], time_in_band[p] = peak, peak_t, area, inside
 
 
 def population_kernel_numpy(kind, bolus_of_point, out_of_point, out_dt, t_points, E, U, G, Q, BA,
