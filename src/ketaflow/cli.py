@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
         pk_commands = None
     if pk_commands is not None and hasattr(pk_commands, "register"):
         pk_commands.register(sub)
+    from ketaflow.commands import backup as backup_commands
+
+    backup_commands.register(sub)
     return parser
 
 
