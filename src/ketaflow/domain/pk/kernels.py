@@ -3,7 +3,10 @@
 Layout (pk.md §3.5): time outside, patients inside, unit stride over patients, so the compiler runs
 several patients' recurrences side by side in SIMD lanes. Per step of kind k each patient does
 s_i ← s_i·E[k,i] + U[k,i] (3 multiply-adds) and, at output points, Cp = s_0 + s_1 + s_2: everything
-that costs an exponential was computed once per (patient, distinct step) before the loop.
+that costs an exponential was computed once per (patient, distinct step) before the loop. Runs of
+BLOCK consecutive output steps of one kind are done BLOCK at a time in one pass over the patients,
+with the states in registers. The module also holds the batched 3×3 Jacobi eigen-solver used for
+λ and A of large populations.
 
 Arguments (P points, K step kinds, B boluses, T outputs, N patients; 3 exponents, unused ones padded
 with A = 0):
