@@ -6,3 +6,6 @@ class ReliabilityConfig(AppConfig):
     label = "reliability"
     verbose_name = "Reliability"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ketaflow.clinic.reliability import checks  # noqa: F401  (registers the deploy checks)
