@@ -31,7 +31,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live_server_sqlite(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("ketaflow-live")
     env = os.environ | {
