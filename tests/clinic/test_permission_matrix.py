@@ -69,9 +69,25 @@ def ids(patients, staff):
     plan = plan_create(actor=staff["prescriber"], patient=patients["ana"], protocol="fibromyalgia_induction",
                        n_sessions=6, start_dose="0.3", duration_min=120, series_window_days=21,
                        start_date=timezone.localdate(), bag_concentration_mg_per_ml="1")  # fmt: skip
+    scheduling = _scheduling_ids(staff, plan)
     return {"patient_id": patients["ana"].pk, "consultation_id": consultation.pk, "user_id": staff["nurse"].pk,
             "name": "drug_classes", "record_id": record.pk, "assessment_id": assessment.pk,
-            "task_id": assessment.tasks.get().pk, "instrument_id": "phq9", "plan_id": plan.pk}  # fmt: skip
+            "task_id": assessment.tasks.get().pk, "instrument_id": "phq9", "plan_id": plan.pk} | scheduling  # fmt: skip
+
+
+def _scheduling_ids(staff, plan):
+    """A booking row (written directly: the matrix needs an id, not a signed plan) and a closed day."""
+    import datetime as dt
+
+    from ketaflow.clinic.scheduling.models import Booking, Chair, ClosedDay
+
+    start = dt.datetime(2030, 1, 7, 9, tzinfo=dt.UTC)
+    booking = Booking.objects.create(
+        plan=plan, plan_session=plan.sessions.first(), patient=plan.patient, chair=Chair.objects.first(), start=start,
+        session_end=start + dt.timedelta(hours=2), end=start + dt.timedelta(hours=3), created_by=staff["front_desk"],
+    )  # fmt: skip
+    closed = ClosedDay.objects.create(day=dt.date(2030, 12, 25), reason="holiday")
+    return {"booking_id": booking.pk, "closed_id": closed.pk, "day": "2030-01-07"}
 
 
 def _denied(response) -> bool:

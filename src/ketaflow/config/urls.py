@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("ketaflow.clinic.assessments.urls")),
     path("", include("ketaflow.clinic.screening.urls")),
     path("", include("ketaflow.clinic.plans.urls")),
+    path("", include("ketaflow.clinic.scheduling.urls")),
     path("api/", api.urls),
 ]

@@ -58,6 +58,16 @@ POLICY: dict[str, frozenset[str]] = {
     "plans:amend": frozenset({P}),
     "plans:handout": frozenset({P, N, F, PT}),
     "plans:handout_pdf": frozenset({P, N, F, PT}),
+    # scheduling: chairs, hours, closed days; booking signed plans (issue 5)
+    "scheduling:day": frozenset({P, N, F}),
+    "scheduling:setup": frozenset({F, ADM}),
+    "scheduling:chair_save": frozenset({F, ADM}),
+    "scheduling:hours_save": frozenset({F, ADM}),
+    "scheduling:closed_day_add": frozenset({F, ADM}),
+    "scheduling:closed_day_remove": frozenset({F, ADM}),
+    "scheduling:plan_book": frozenset({P, N, F}),
+    "scheduling:booking_move": frozenset({P, N, F}),
+    "scheduling:booking_cancel": frozenset({P, N, F}),
     "audit:patient_trail": frozenset({ADM}),
     "audit:verify": frozenset({ADM}),
     # API
@@ -93,6 +103,14 @@ POLICY: dict[str, frozenset[str]] = {
     "api:plan_get": frozenset({P, N, F, PT}),
     "api:plan_sign": frozenset({P}),
     "api:plan_amend": frozenset({P}),
+    "api:schedule_calendar": STAFF_ROLES,
+    "api:schedule_day": frozenset({P, N, F}),
+    "api:booking_propose": frozenset({P, N, F}),
+    "api:booking_accept": frozenset({P, N, F}),
+    "api:booking_list_plan": frozenset({P, N, F, PT}),
+    "api:booking_list_patient": frozenset({P, N, F, PT}),
+    "api:booking_move": frozenset({P, N, F}),
+    "api:booking_cancel": frozenset({P, N, F}),
 }
 
 

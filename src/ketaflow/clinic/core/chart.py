@@ -10,6 +10,7 @@ from ketaflow.clinic.assessments.selectors import (
 )
 from ketaflow.clinic.patients.selectors import TimelineEvent
 from ketaflow.clinic.plans.models import Plan
+from ketaflow.clinic.scheduling.selectors import bookings_for_plans, upcoming_for_patient
 from ketaflow.clinic.screening.selectors import latest_screening
 from ketaflow.clinic.screening.views import indication_choices
 from ketaflow.domain.instruments import INSTRUMENTS
@@ -26,6 +27,9 @@ def chart_extras(*, patient, timeline: list) -> dict:
         events.append(TimelineEvent(screening.run_at, "screening", f"Screening: {screening.outcome}", screening.indication))
     events.sort(key=lambda e: e.at, reverse=True)
     plans = list(Plan.objects.filter(patient=patient).select_related("signed_by")[:20])
+    booked = bookings_for_plans(plan_ids=[p.pk for p in plans])  # scheduling: each plan's booked dates
+    for p in plans:
+        p.booked_sessions = booked.get(p.pk, [])
     for p in plans:
         events.append(TimelineEvent(p.created_at, "plan", f"Plan v{p.version} drafted", p.protocol_name))
         if p.signed_at:
@@ -38,6 +42,7 @@ def chart_extras(*, patient, timeline: list) -> dict:
         "tasks": tasks_for_patient(patient=patient),
         "plans": plans,
         "signed_plan": next((p for p in plans if p.status == Plan.Status.SIGNED), None),
+        "upcoming_sessions": upcoming_for_patient(patient=patient),
         "screening": screening,
         "indications": indication_choices(),
         "staff_instruments": [(i, INSTRUMENTS[i].definition.title) for i in STAFF_INSTRUMENTS],

@@ -14,6 +14,7 @@ from ketaflow.clinic.plans import forms, services
 from ketaflow.clinic.plans.catalogue import defaults_for, profile_for
 from ketaflow.clinic.plans.handout import handout_context, handout_pdf
 from ketaflow.clinic.plans.models import Plan
+from ketaflow.clinic.scheduling.selectors import bookings_for_plan
 from ketaflow.domain.errors import DomainValidationError
 
 PLAN_FIELDS = ("n_sessions", "start_dose", "escalation_step", "escalation_cap", "duration_min",
@@ -52,6 +53,7 @@ def plan_detail(request, patient_id, plan_id: int):
     context = {
         "patient": patient, "plan": plan, "sessions": list(plan.sessions.all()), "signing": signing,
         "sign_form": forms.SignForm(), "history": _history(plan),
+        "bookings": bookings_for_plan(plan=plan),
     }  # fmt: skip
     return render(request, "plans/plan_detail.html", context)
 
