@@ -87,6 +87,12 @@ def seed_demo_clinic(*, patients: int = 20, seed: int = 20261122, today: date | 
             first_name=portal_patient.given_name, last_name=portal_patient.family_name,
         )  # fmt: skip
         Patient.objects.filter(pk=portal_patient.pk).update(user=user)
+        # Scheduling (issue 5): the portal patient may be given a plan; two others have booked series.
+        from ketaflow.synth.schedule import clear_screening, seed_booked_plans
+
+        prescribers = [staff["dr.reyes"], staff["np.okafor"]]
+        clear_screening(portal_patient, prescribers)
+        seed_booked_plans(created[1:3], prescribers=prescribers, desk=desk, password_for=demo_password)
         logins.append(DemoLogin("patient.demo", demo_password("patient.demo"), Role.PATIENT, portal_patient.full_name))
     return logins
 
