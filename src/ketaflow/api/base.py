@@ -93,5 +93,6 @@ ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 409: dict, 422: dict, 503:
 
 
 def errors(*codes: int) -> dict:
-    """Response declarations for the errors an operation can return (schemathesis checks them)."""
-    return {code: dict for code in (400, 401, 403, 503, *codes)}
+    """Response declarations for the errors an operation can return (schemathesis checks them). 422 is
+    always possible: ninja answers it for any path, query or body value it cannot parse."""
+    return {code: dict for code in (400, 401, 403, 422, 503, *codes)}
