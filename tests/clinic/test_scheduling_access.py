@@ -72,3 +72,10 @@ def test_a_day_with_bookings_cannot_be_closed(staff, booked_ana, client_for):
     day = next_weekday(0)
     response = client_for(staff["front_desk"]).post(reverse("scheduling:closed_day_add"), {"day": day.isoformat()})
     assert response.status_code == 422 and "has bookings" in response.content.decode()
+
+
+def test_new_hours_that_would_strand_a_booking_are_refused(staff, booked_ana, client_for):
+    monday_only = {"opens_0": "12:00", "closes_0": "18:00"}  # the series starts on Mondays at 09:00
+    response = client_for(staff["front_desk"]).post(reverse("scheduling:hours_save"), monday_only)
+    assert response.status_code == 422 and "would fall outside the new hours" in response.content.decode()
+    assert OpeningHours.objects.get(weekday=0).opens == dt.time(8, 0)

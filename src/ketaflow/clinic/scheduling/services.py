@@ -70,6 +70,7 @@ def opening_hours_set(*, actor, request=None, hours: dict[int, tuple[time, time]
             except DomainValidationError as exc:
                 raise DomainValidationError(f"hours_{weekday}", f"{WEEKDAYS[weekday]}: {exc.message}", exc.allowed) from None
     with transaction.atomic():
+        _refuse_hours_that_strand_bookings(hours)
         for weekday, span in hours.items():
             if span is None:
                 OpeningHours.objects.filter(weekday=weekday).delete()
@@ -78,6 +79,26 @@ def opening_hours_set(*, actor, request=None, hours: dict[int, tuple[time, time]
         audit_record(actor=actor, action="schedule.hours_set", request=request, object_type="opening_hours",
                      detail={WEEKDAYS[d]: (f"{s[0]:%H:%M}–{s[1]:%H:%M}" if s else "closed")
                              for d, s in sorted(hours.items())})  # fmt: skip
+
+
+def _refuse_hours_that_strand_bookings(hours: dict[int, tuple[time, time] | None]) -> None:
+    """New hours may not leave an upcoming booking on a closed weekday or outside the hours (domain check)."""
+    current = selectors.clinic_calendar(from_day=timezone.localdate())
+    merged = dict(current.hours_by_weekday)
+    for weekday, span in hours.items():
+        merged.pop(weekday, None)
+        if span is not None:
+            merged[weekday] = DayHours(*span)
+    proposed = ClinicCalendar(current.chair_ids, merged, current.zone_name, current.closed_dates)
+    stranded = []
+    for b in Booking.objects.filter(status=Booking.Status.BOOKED, end__gt=timezone.now()).select_related("chair"):
+        check = validate_booking(proposed, (), booking_to_domain(b))
+        stranded += [c.message for c in check.conflicts if c.code in ("closed_day", "outside_hours")]
+    if stranded:
+        raise DomainValidationError(
+            "opening_hours", f"{len(stranded)} upcoming booking(s) would fall outside the new hours, e.g. {stranded[0]}; "
+            "move them first",
+        )  # fmt: skip
 
 
 def closed_day_add(*, actor, request=None, day: date, reason: str = "") -> ClosedDay:
