@@ -98,3 +98,22 @@ def test_a_patient_reads_only_their_upcoming_sessions_and_cannot_book(staff, pat
     assert own.status_code == 200 and len(own.json()) == 10
     assert get(f"/api/patients/{patients['ana'].pk}/bookings", patients["ben_user"]).status_code == 404
     assert get(f"/api/schedule/days/{next_weekday(0).isoformat()}", patients["ana_user"]).status_code == 403
+
+
+def test_front_desk_edits_the_calendar_through_the_api_and_a_nurse_cannot(staff):
+    desk = bearer(staff["front_desk"])
+    saturday = {"days": [{"weekday": 5, "opens": "09:00", "closes": "13:00"}]}
+    assert Client().put("/api/schedule/hours", json.dumps(saturday), "application/json",
+                        **bearer(staff["nurse"])).status_code == 403  # fmt: skip
+    response = Client().put("/api/schedule/hours", json.dumps(saturday), "application/json", **desk)
+    assert response.status_code == 200 and len(response.json()["opening_hours"]) == 6
+    backwards = {"days": [{"weekday": 2, "opens": "18:00", "closes": "08:00"}]}
+    refused = Client().put("/api/schedule/hours", json.dumps(backwards), "application/json", **desk)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "hours_2"
+    added = post("/api/schedule/closed-days", {"day": next_weekday(2).isoformat(), "reason": "Holiday"}, staff["admin"])
+    assert added.status_code == 201
+    assert Client().delete(f"/api/schedule/closed-days/{added.json()['id']}", **desk).status_code == 204
+    chair = post("/api/schedule/chairs", {"code": "C5", "name": "Recliner"}, staff["front_desk"])
+    assert chair.status_code == 200 and chair.json()["active"] is True
+    duplicate_case = post("/api/schedule/chairs", {"code": "c5", "name": "Renamed"}, staff["front_desk"])
+    assert duplicate_case.status_code == 200 and duplicate_case.json()["name"] == "Renamed"

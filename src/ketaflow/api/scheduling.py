@@ -214,3 +214,63 @@ def booking_move(request, booking_id: int, body: MoveIn):
 def booking_cancel(request, booking_id: int, body: CancelIn):
     booking = _booking(request, booking_id)
     return _result(services.booking_cancel(actor=request.user, request=request, booking=booking, reason=body.reason))
+
+
+# --- the clinic's chairs, hours and closed days (admin and front desk) -------------------------------
+
+
+class ChairIn(Schema):
+    code: SafeStr = Field(min_length=1, max_length=20)
+    name: SafeStr = Field("", max_length=80)
+    position: int = Field(0, ge=0, le=999)
+    active: bool = True
+
+
+class DayHoursIn(Schema):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
+    opens: dt.time | None = Field(None, description="local clinic time; null with closes null = closed that weekday")
+    closes: dt.time | None = None
+
+
+class HoursIn(Schema):
+    days: list[DayHoursIn] = Field(min_length=1, max_length=7)
+
+
+class ClosedDayIn(Schema):
+    day: dt.date
+    reason: SafeStr = Field("", max_length=120)
+
+
+@operation("post", "/schedule/chairs", "chair_save", response={200: dict, **errors(422)}, tags=TAGS)
+def chair_save(request, body: ChairIn):
+    """Add a chair, or change the one with this short name (case-insensitive)."""
+    from ketaflow.clinic.scheduling.models import Chair
+
+    chair = Chair.objects.filter(code__iexact=body.code.strip()).first()
+    chair = services.chair_save(actor=request.user, request=request, chair=chair, **body.dict())
+    return {"code": chair.code, "name": chair.name, "position": chair.position, "active": chair.active}
+
+
+@operation("put", "/schedule/hours", "hours_set", response={200: dict, **errors(422)}, tags=TAGS)
+def hours_set(request, body: HoursIn):
+    """Set the given weekdays' hours (others unchanged); refused if an upcoming booking would be stranded."""
+    hours = {}
+    for d in body.days:
+        if (d.opens is None) != (d.closes is None):
+            raise DomainValidationError(f"days.{d.weekday}", "give both times, or neither for a closed day")
+        hours[d.weekday] = (d.opens, d.closes) if d.opens is not None else None
+    services.opening_hours_set(actor=request.user, request=request, hours=hours)
+    return schedule_calendar(request)
+
+
+@operation("post", "/schedule/closed-days", "closed_day_add", response={201: dict, **errors(422)}, tags=TAGS)
+def closed_day_add(request, body: ClosedDayIn):
+    closed = services.closed_day_add(actor=request.user, request=request, day=body.day, reason=body.reason)
+    return Status(201, {"id": closed.pk, "day": closed.day.isoformat(), "reason": closed.reason})
+
+
+@operation("delete", "/schedule/closed-days/{closed_id}", "closed_day_remove", response={204: None, **errors(404)},
+           tags=TAGS)  # fmt: skip
+def closed_day_remove(request, closed_id: int):
+    services.closed_day_remove(actor=request.user, request=request, closed=get_object_or_404(ClosedDay, pk=closed_id))
+    return Status(204, None)

@@ -111,6 +111,10 @@ POLICY: dict[str, frozenset[str]] = {
     "api:booking_list_patient": frozenset({P, N, F, PT}),
     "api:booking_move": frozenset({P, N, F}),
     "api:booking_cancel": frozenset({P, N, F}),
+    "api:chair_save": frozenset({F, ADM}),
+    "api:hours_set": frozenset({F, ADM}),
+    "api:closed_day_add": frozenset({F, ADM}),
+    "api:closed_day_remove": frozenset({F, ADM}),
 }
 
 
