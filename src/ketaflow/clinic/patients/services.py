@@ -6,7 +6,7 @@ import re
 import secrets
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ketaflow.clinic.audit.services import audit_record
@@ -47,7 +47,15 @@ def _check_code(field: str, list_name: str, value: str) -> None:
         raise DomainValidationError(field, f"unknown code {value!r}", f"a code from the {list_name} list")
 
 
+RECORD_NUMBER_LOCK = 0x4B460001  # PostgreSQL advisory lock id for drawing the next KF- number
+
+
 def _next_record_number() -> str:
+    # Two registrations at the same moment must not draw the same number. SQLite's IMMEDIATE transactions
+    # already serialise them; on PostgreSQL a transaction-scoped advisory lock does, until commit.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECORD_NUMBER_LOCK])
     numbers = Patient.objects.filter(record_number__startswith="KF-").values_list("record_number", flat=True)
     highest = max((int(n[3:]) for n in numbers if n[3:].isdigit()), default=0)
     return f"KF-{highest + 1:06d}"
