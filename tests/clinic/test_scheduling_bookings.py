@@ -191,3 +191,25 @@ def test_the_day_view_takes_the_same_number_of_queries_however_busy(staff, patie
     book_all(staff, ben_plan, monday)
     with django_assert_max_num_queries(len(empty.captured_queries)):
         client.get(url, {"day": monday.isoformat()})
+
+
+def test_a_cancelled_induction_session_is_proposed_again_inside_the_window(staff, patients):
+    plan = signed_plan(staff, screened(staff, patients["ben"]), protocol="fibromyalgia_induction")
+    book_all(staff, plan, next_weekday(0))
+    second = Booking.objects.filter(plan=plan).order_by("start")[1]
+    services.booking_cancel(actor=staff["front_desk"], booking=second, reason="patient asked to move it")
+    proposal = services.booking_propose(plan=plan)
+    last = Booking.objects.filter(plan=plan, status="booked").order_by("-start").first()
+    assert proposal.ok and [s.index for s in proposal.slots] == [2] and proposal.slots[0].start > last.start
+    services.booking_series_accept(actor=staff["front_desk"], plan=plan, slots=list(proposal.slots))
+    assert Booking.objects.filter(plan=plan, status="booked").count() == 6
+    assert services.plan_series_fit(plan=plan).fits
+
+
+def test_opening_hours_are_clinic_wall_clock_time_and_stored_in_utc(staff, ana_plan, settings):
+    settings.TIME_ZONE = "America/New_York"
+    monday = next_weekday(0)
+    proposal = services.booking_propose(plan=ana_plan, earliest_start_day=monday)
+    first = proposal.slots[0].start
+    assert first.tzinfo is not None and first.utcoffset() == dt.timedelta(0)
+    assert timezone.localtime(first).time() == dt.time(9, 0) and first.time() in (dt.time(13, 0), dt.time(14, 0))
