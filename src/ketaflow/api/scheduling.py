@@ -134,7 +134,7 @@ def schedule_calendar(request):
 def schedule_day(request, day: dt.date):
     """Per chair: bookings and free gaps inside opening hours on one local day (domain day_grid)."""
     calendar = selectors.clinic_calendar(from_day=day)
-    bookings = selectors.bookings_for_day(calendar=calendar, day=day)
+    bookings = selectors.bookings_for_day(calendar=calendar, day=day, user=request.user, request=request)
     by_id = {str(b.pk): b for b in bookings}
     grid = day_grid(calendar, [booking_to_domain(b) for b in bookings], day)
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.scheduling.mappers import booking_to_domain, calendar_from
 from ketaflow.clinic.scheduling.models import Booking, Chair, ClosedDay, OpeningHours
 from ketaflow.domain.scheduling.calendar import ClinicCalendar
@@ -38,9 +39,14 @@ def domain_bookings_between(start: datetime, end: datetime):
     return [booking_to_domain(b) for b in live_bookings_between(start, end)]
 
 
-def bookings_for_day(*, calendar: ClinicCalendar, day: date):
+def bookings_for_day(*, calendar: ClinicCalendar, day: date, user=None, request=None):
+    """The day's live bookings; shown with patient names, so the read is audited when a user is given."""
     start, end = calendar.day_bounds_utc(day)
-    return list(live_bookings_between(start, end))
+    bookings = list(live_bookings_between(start, end))
+    if user is not None:
+        audit_record(actor=user, action="schedule.day_view", request=request, object_type="schedule_day",
+                     detail={"day": day.isoformat(), "bookings": len(bookings)})  # fmt: skip
+    return bookings
 
 
 def bookings_for_plan(*, plan, include_cancelled: bool = False):

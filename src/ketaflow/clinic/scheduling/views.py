@@ -80,7 +80,7 @@ def _grid_rows(calendar, grid, bookings_by_id):
 def day_view(request):
     day = _parse_day(request.GET.get("day"))
     calendar = selectors.clinic_calendar(from_day=day)
-    bookings = selectors.bookings_for_day(calendar=calendar, day=day)
+    bookings = selectors.bookings_for_day(calendar=calendar, day=day, user=request.user, request=request)
     grid = day_grid(calendar, [booking_to_domain(b) for b in bookings], day)
     context = {
         "day": day, "grid": grid, "rows": _grid_rows(calendar, grid, {str(b.pk): b for b in bookings}),
