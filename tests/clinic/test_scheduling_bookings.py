@@ -40,8 +40,8 @@ def test_ten_consecutive_sessions_skip_the_closed_weekend_and_keep_the_window(an
     assert all(d.weekday() < 5 for d in days)  # the clinic is closed on weekends (default hours)
     assert days[0] == thursday and days[2] == thursday + dt.timedelta(days=4)  # Thu, Fri, then Monday
     assert (days[-1] - days[0]).days + 1 <= ana_plan.series_window_days
-    assert all(timezone.localtime(s.start).time() == dt.time(9, 0) for s in proposal.slots)
-    # 4 h infusion + 60 min recovery hold the chair until 14:00
+    assert all(timezone.localtime(s.start).time() == dt.time(8, 0) for s in proposal.slots)  # at opening
+    # 4 h infusion + 60 min recovery hold the chair until 13:00
     assert all(s.end - s.start == dt.timedelta(minutes=300) for s in proposal.slots)
 
 
@@ -115,7 +115,7 @@ def test_a_move_is_re_validated_and_refused_with_the_domain_reason(staff, ana_pl
     too_close = third.start - dt.timedelta(hours=10)  # 10 h after session 2 started: under 12 h + 4 h infusion
     with pytest.raises(DomainValidationError) as refused:
         services.booking_move(actor=staff["nurse"], booking=second, chair=second.chair.code,
-                              start=second.start + dt.timedelta(hours=5))  # fmt: skip
+                              start=second.start + dt.timedelta(hours=6))  # fmt: skip
     assert refused.value.field == "start" and "outside opening hours" in refused.value.message
     with pytest.raises(DomainValidationError, match="less than"):
         services.booking_move(actor=staff["nurse"], booking=third, chair=third.chair.code, start=too_close)
@@ -213,4 +213,4 @@ def test_opening_hours_are_clinic_wall_clock_time_and_stored_in_utc(staff, ana_p
     proposal = services.booking_propose(plan=ana_plan, earliest_start_day=monday)
     first = proposal.slots[0].start
     assert first.tzinfo is not None and first.utcoffset() == dt.timedelta(0)
-    assert timezone.localtime(first).time() == dt.time(9, 0) and first.time() in (dt.time(13, 0), dt.time(14, 0))
+    assert timezone.localtime(first).time() == dt.time(8, 0) and first.time() in (dt.time(12, 0), dt.time(13, 0))

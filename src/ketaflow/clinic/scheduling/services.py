@@ -30,8 +30,15 @@ from ketaflow.domain.scheduling.calendar import RULE_VERSION, WEEKDAYS, ClinicCa
 from ketaflow.domain.scheduling.checks import validate_booking
 from ketaflow.domain.scheduling.series import SeriesFit, propose_series, series_fits
 
-DEFAULT_PREFERRED_START = time(9, 0)  # clinic policy: morning starts leave the afternoon for recovery
 HORIZON_DAYS = 60 + 366  # how far ahead bookings are loaded for a proposal (search horizon + longest window)
+
+
+def default_preferred_start() -> time:
+    """Clinic policy: with no stated preference a series starts at opening time. Measured on the demo clinic
+    (08:00-18:00, 5-h visits): preferring 09:00 leaves 08:00-09:00 and 14:00-18:00, each too short for a
+    second visit, so each chair took one series; preferring opening time fits two visits a chair a day."""
+    opens = OpeningHours.objects.order_by("opens").values_list("opens", flat=True).first()
+    return opens or time(8, 0)
 
 
 # --- the clinic's calendar ---------------------------------------------------------------------
@@ -176,7 +183,7 @@ def booking_propose(*, plan: Plan, earliest_start_day: date | None = None, prefe
     earliest = earliest_start_day or earliest_bookable_day(plan, today)
     if earliest <= today:
         raise DomainValidationError("earliest_start_day", "must be after today", f"from {today + timedelta(days=1)}")
-    preferred = preferred_start or DEFAULT_PREFERRED_START
+    preferred = preferred_start or default_preferred_start()
     sessions = _sessions(plan)
     spacing = plan_spacing(plan, (s.duration_min for s in sessions.values()))
     calendar = selectors.clinic_calendar()
@@ -261,7 +268,7 @@ def _fit(plan: Plan, spacing: PlanSpacing, calendar: ClinicCalendar) -> SeriesFi
     others = [booking_to_domain(b) for b in selectors.live_bookings_between(first, first + timedelta(days=spacing.window_days + 2))
               if b.plan_id != plan.pk]  # fmt: skip
     request = series_request(spacing, n_sessions=plan.n_sessions, earliest_start_day=calendar.local_day(first),
-                             preferred_start=DEFAULT_PREFERRED_START, hard=True)  # fmt: skip
+                             preferred_start=default_preferred_start(), hard=True)  # fmt: skip
     return series_fits(calendar, others, mine, request)
 
 

@@ -105,7 +105,7 @@ def _book_context(request, patient, plan, proposal_form, proposal=None, error=No
     return {
         "patient": patient, "plan": plan, "form": proposal_form, "proposal": proposal, "error": error,
         "bookings": booked, "live": live, "fit": fit, "unbooked": plan.sessions.count() - len(live),
-        "sessions": {s.index: s for s in plan.sessions.all()}, "zone": selectors.clinic_calendar().zone_name,
+        "sessions": {s.index: s for s in plan.sessions.all()}, "zone": settings.TIME_ZONE,
     }  # fmt: skip
 
 
@@ -150,7 +150,7 @@ def plan_book(request, patient_id, plan_id: int):
 
 
 def _proposal_initial(plan):
-    return {"earliest_start_day": services.earliest_bookable_day(plan), "preferred_start": services.DEFAULT_PREFERRED_START}
+    return {"earliest_start_day": services.earliest_bookable_day(plan), "preferred_start": services.default_preferred_start()}
 
 
 # --- one booking: move, cancel --------------------------------------------------------------------
