@@ -37,6 +37,16 @@ def signed_plan(staff, patient, protocol="chronic_pain_escalating", **overrides)
     return plan_sign(actor=staff["prescriber"], plan=plan, password=PASSWORD, meaning="approved", soft_reasons=reasons)
 
 
+def default_calendar():
+    """The chairs and hours the data migration seeds; a transactional test's flush removes them, so tests
+    that run after one (transaction=True) put them back the same way."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("ketaflow.clinic.scheduling.migrations.0002_default_clinic_calendar").forwards(apps, None)
+
+
 def next_weekday(weekday: int, after: dt.date | None = None) -> dt.date:
     """The first `weekday` (0 = Monday) strictly after `after` (today)."""
     day = (after or timezone.localdate()) + dt.timedelta(days=1)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ketaflow.clinic.accounts.services import api_token_create
 from ketaflow.clinic.scheduling.models import Booking
-from tests.clinic.scheduling_fixtures import next_weekday, screened, signed_plan
+from tests.clinic.scheduling_fixtures import default_calendar, next_weekday, screened, signed_plan
 from tests.conftest import register
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +23,7 @@ DESKS = 6
 def test_six_desks_racing_for_one_chair_book_it_once_on_postgresql(staff):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's in-memory test database cannot serve threads; SQLite serialises writers anyway")
+    default_calendar()
     plans = [
         signed_plan(staff, screened(staff, register(staff["front_desk"], given_name=f"Racer{i}")),
                     protocol="fibromyalgia_induction")
