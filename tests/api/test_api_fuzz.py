@@ -83,3 +83,18 @@ def test_boundary_values_get_no_server_error_for_the_broadest_writer(case, role_
     """Schemathesis' coverage examples (each field at and beyond its limits, missing, wrong type) as a
     prescriber, who may use most write operations."""
     case.call_and_validate(headers={"Authorization": f"Bearer {role_tokens['prescriber']}"}, checks=CHECKS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["[null, null]", "[]", '"x"', "5", "null"])
+def test_a_json_body_that_is_not_an_object_is_refused_with_400(staff, body):
+    """Found by checks/fuzz_api.py: the search answered 200 to `[null, null]`."""
+    from django.test import Client
+
+    from ketaflow.clinic.accounts.services import api_token_create
+
+    _, raw = api_token_create(actor=staff["nurse"], name="fuzz")
+    response = Client().post(
+        "/api/patients/search", body, "application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert response.status_code == 400
