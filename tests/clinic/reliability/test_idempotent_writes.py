@@ -199,4 +199,6 @@ def test_every_chart_section_form_carries_a_key_and_an_htmx_repost_adds_one_alle
     first = client.post(url, data, HTTP_HX_REQUEST="true")
     again = client.post(url, data, HTTP_HX_REQUEST="true")
     assert first.status_code == again.status_code == 200 and again.content == first.content
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert again["X-Frame-Options"] == "DENY"
     assert Allergy.objects.filter(patient=patients["ana"]).count() == 1

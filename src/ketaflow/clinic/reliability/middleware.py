@@ -43,7 +43,11 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:\-]{1,200}$")
 # Form fields that differ between two submissions of the same form and are not part of the request.
 NOT_HASHED_FIELDS = frozenset({"csrfmiddlewaretoken", FORM_FIELD})
+# Headers to give back on a replay: where to go next, htmx instructions, and the security headers that
+# middleware inside this one set on the first answer (a replay does not pass through them again).
 REPLAYED_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
     "Location",
     "HX-Redirect",
     "HX-Location",
