@@ -214,3 +214,29 @@ def test_opening_hours_are_clinic_wall_clock_time_and_stored_in_utc(staff, ana_p
     first = proposal.slots[0].start
     assert first.tzinfo is not None and first.utcoffset() == dt.timedelta(0)
     assert timezone.localtime(first).time() == dt.time(8, 0) and first.time() in (dt.time(12, 0), dt.time(13, 0))
+
+
+def test_a_signed_amendment_takes_over_the_upcoming_visits_of_the_version_it_replaced(staff, ana_plan, client_for):
+    from ketaflow.clinic.plans.services import plan_create, plan_sign
+
+    book_all(staff, ana_plan, next_weekday(0))
+    amended = plan_create(actor=staff["prescriber"], patient=ana_plan.patient, protocol="chronic_pain_escalating",
+                          n_sessions=10, start_dose="0.1", escalation_step="0.05", escalation_cap="0.25",
+                          duration_min=240, series_window_days=14, start_date=timezone.localdate(),
+                          bag_concentration_mg_per_ml="1", amends=ana_plan, amendment_reason="lower cap")  # fmt: skip
+    amended = plan_sign(actor=staff["prescriber"], plan=amended, password="correct-horse-battery-9", meaning="approved",
+                        soft_reasons={n: "reviewed" for n in amended.dose_check["soft_limits"]})  # fmt: skip
+    # Booking the new version afresh would put the patient in two chairs at once: refused.
+    proposal = services.booking_propose(plan=amended, earliest_start_day=next_weekday(0))
+    with pytest.raises(DomainValidationError, match="the patient's other plan"):
+        services.booking_series_accept(actor=staff["front_desk"], plan=amended, slots=list(proposal.slots))
+    client = client_for(staff["front_desk"])
+    page = client.get(reverse("scheduling:plan_book", args=[amended.patient_id, amended.pk])).content.decode()
+    assert 'id="carry-over"' in page and "10 upcoming sessions" in page
+    before = list(Booking.objects.filter(plan=ana_plan).order_by("start").values_list("pk", "start", "chair_id"))
+    response = client.post(reverse("scheduling:carry_over", args=[amended.patient_id, amended.pk]))
+    assert response.status_code == 302
+    after = list(Booking.objects.filter(plan=amended).order_by("start").values_list("pk", "start", "chair_id"))
+    assert after == before and not Booking.objects.filter(plan=ana_plan).exists()
+    assert [b.plan_session.plan_id for b in Booking.objects.filter(plan=amended)] == [amended.pk] * 10
+    assert AuditEntry.objects.get(action="booking.carry_over").detail["from_plan"] == ana_plan.pk

@@ -174,6 +174,14 @@ def booking_accept(request, plan_id: int, body: AcceptIn):
     return Status(201, _result(services.booking_series_accept(actor=request.user, request=request, plan=plan, slots=slots)))
 
 
+@operation("post", "/plans/{plan_id}/bookings/carry-over", "booking_carry_over",
+           response={200: BookingResultOut, **errors(404, 422)}, tags=TAGS)  # fmt: skip
+def booking_carry_over(request, plan_id: int):
+    """A signed amendment takes over the upcoming visits of the version it replaced (same session numbers)."""
+    plan = _plan(request, plan_id)
+    return _result(services.bookings_carry_over(actor=request.user, request=request, plan=plan))
+
+
 def _aware(value: dt.datetime, field: str) -> dt.datetime:
     if value.tzinfo is None:
         raise DomainValidationError(field, "has no UTC offset", "ISO 8601 with an offset, e.g. 2026-11-23T08:00:00Z")

@@ -398,3 +398,71 @@ def booking_cancel(*, actor, request=None, booking: Booking, reason: str) -> Boo
                     "problems": list(fit.problems)},
         )  # fmt: skip
     return BookingResult((selectors.booking_get(booking_id=booking.pk),), (), fit)
+
+
+def upcoming_of_replaced_version(plan: Plan, now: datetime | None = None) -> list[Booking]:
+    """Live upcoming bookings still held by the version this (signed) plan replaced."""
+    if plan.amends_id is None or plan.status != Plan.Status.SIGNED:
+        return []
+    now = now or timezone.now()
+    return list(
+        Booking.objects.filter(plan_id=plan.amends_id, status=Booking.Status.BOOKED, start__gt=now)
+        .select_related("chair", "plan_session").order_by("start")
+    )
+
+
+def bookings_carry_over(*, actor, request=None, plan: Plan, now: datetime | None = None) -> BookingResult:
+    """An amendment keeps the replaced version's upcoming visits: each moves to the new version's session of
+    the same number, re-checked with the new version's spacing and length; a number the new version does not
+    have is cancelled. All or nothing."""
+    _require_signed(plan)
+    now = now or timezone.now()
+    sessions = _sessions(plan)
+    spacing = plan_spacing(plan, (s.duration_min for s in sessions.values()))
+    occupied = timedelta(minutes=spacing.session_min + spacing.recovery_min)
+    with transaction.atomic():
+        _lock_chairs()
+        carried = upcoming_of_replaced_version(plan, now)
+        if not carried:
+            raise DomainValidationError("plan", "the version it replaced has no upcoming booking to carry over")
+        carried_ids = {str(b.pk) for b in carried}
+        calendar, others, patient_other = _load_context(plan, carried[0].start, carried[-1].start + occupied)
+        others = [o for o in others if o.booking_id not in carried_ids]
+        patient_other = [o for o in patient_other if o.booking_id not in carried_ids]
+        mine = _plan_domain_bookings(plan, calendar)
+        taken = {b.plan_session.index for b in selectors.bookings_for_plan(plan=plan)}
+        refusals, warnings, moves, cancels = [], [], [], []
+        for b in carried:
+            index = b.plan_session.index
+            if index not in sessions or index in taken:
+                cancels.append(b)
+                continue
+            candidate = DomainBooking(b.chair.code, b.start, b.start + occupied, str(plan.pk), str(b.pk))
+            bad, warn = _check(calendar, candidate=candidate, spacing=spacing, now=now, plan_sessions=mine,
+                               others=others, patient_other=patient_other)  # fmt: skip
+            refusals += [f"session {index}: {m}" for m in bad]
+            warnings += [f"session {index}: {m}" for m in warn]
+            mine.append(candidate)
+            others.append(candidate)
+            moves.append((b, sessions[index]))
+        if refusals:
+            raise DomainValidationError("plan", "cannot carry the bookings over: " + "; ".join(refusals))
+        for b, session in moves:
+            Booking.objects.filter(pk=b.pk).update(
+                plan=plan, plan_session=session, session_end=b.start + timedelta(minutes=session.duration_min),
+                end=b.start + occupied, updated_at=timezone.now(), rule_version=RULE_VERSION,
+            )  # fmt: skip
+        for b in cancels:
+            Booking.objects.filter(pk=b.pk).update(
+                status=Booking.Status.CANCELLED, updated_at=timezone.now(),
+                cancel_reason=f"plan version {plan.version} has no session {b.plan_session.index} to carry it to",
+            )  # fmt: skip
+        fit = _fit(plan, spacing, calendar)
+        audit_record(
+            actor=actor, action="booking.carry_over", request=request, object_type="plan", object_id=plan.pk,
+            patient_id=plan.patient_id,
+            detail={"from_plan": plan.amends_id, "moved": [b.pk for b, _ in moves], "cancelled": [b.pk for b in cancels],
+                    "warnings": warnings, "series_fits": fit.fits, "problems": list(fit.problems)},
+        )  # fmt: skip
+    moved = {b.pk for b, _ in moves}
+    return BookingResult(tuple(b for b in selectors.bookings_for_plan(plan=plan) if b.pk in moved), tuple(warnings), fit)

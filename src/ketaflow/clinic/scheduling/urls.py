@@ -11,6 +11,7 @@ urlpatterns = [
     path("schedule/setup/closed-days/", views.closed_day_add, name="closed_day_add"),
     path("schedule/setup/closed-days/<int:closed_id>/remove/", views.closed_day_remove, name="closed_day_remove"),
     path("patients/<uuid:patient_id>/plans/<int:plan_id>/book/", views.plan_book, name="plan_book"),
+    path("patients/<uuid:patient_id>/plans/<int:plan_id>/book/carry-over/", views.carry_over, name="carry_over"),
     path("patients/<uuid:patient_id>/bookings/<int:booking_id>/", views.booking_move, name="booking_move"),
     path("patients/<uuid:patient_id>/bookings/<int:booking_id>/cancel/", views.booking_cancel, name="booking_cancel"),
 ]

@@ -105,6 +105,7 @@ def _book_context(request, patient, plan, proposal_form, proposal=None, error=No
     return {
         "patient": patient, "plan": plan, "form": proposal_form, "proposal": proposal, "error": error,
         "bookings": booked, "live": live, "fit": fit, "unbooked": plan.sessions.count() - len(live),
+        "replaced_upcoming": services.upcoming_of_replaced_version(plan),
         "sessions": {s.index: s for s in plan.sessions.all()}, "zone": settings.TIME_ZONE,
     }  # fmt: skip
 
@@ -151,6 +152,24 @@ def plan_book(request, patient_id, plan_id: int):
 
 def _proposal_initial(plan):
     return {"earliest_start_day": services.earliest_bookable_day(plan), "preferred_start": services.default_preferred_start()}
+
+
+@require_POST
+def carry_over(request, patient_id, plan_id: int):
+    """An amendment takes over the upcoming visits booked for the version it replaced."""
+    patient, plan = _plan(request, patient_id, plan_id)
+    try:
+        result = services.bookings_carry_over(actor=request.user, request=request, plan=plan)
+    except DomainValidationError as exc:
+        context = _book_context(request, patient, plan, forms.ProposalForm(initial=_proposal_initial(plan)),
+                                error=f"Not carried over: {exc.message}")  # fmt: skip
+        return render(request, "scheduling/plan_book.html", context, status=422)
+    messages.success(request, f"{len(result.bookings)} upcoming session(s) now belong to version {plan.version}.")
+    for warning in result.warnings:
+        messages.warning(request, warning)
+    if not result.fit.fits:
+        messages.warning(request, "This series can no longer fit its window: " + "; ".join(result.fit.problems))
+    return redirect("scheduling:plan_book", patient_id=patient.pk, plan_id=plan.pk)
 
 
 # --- one booking: move, cancel --------------------------------------------------------------------
