@@ -226,10 +226,13 @@ def test_a_signed_amendment_takes_over_the_upcoming_visits_of_the_version_it_rep
                           bag_concentration_mg_per_ml="1", amends=ana_plan, amendment_reason="lower cap")  # fmt: skip
     amended = plan_sign(actor=staff["prescriber"], plan=amended, password="correct-horse-battery-9", meaning="approved",
                         soft_reasons={n: "reviewed" for n in amended.dose_check["soft_limits"]})  # fmt: skip
-    # Booking the new version afresh would put the patient in two chairs at once: refused.
+    # Booking the new version afresh: proposals avoid the old visits' days, and a slot beside one is refused.
+    old_visits = list(Booking.objects.filter(plan=ana_plan).order_by("start"))
     proposal = services.booking_propose(plan=amended, earliest_start_day=next_weekday(0))
+    assert proposal.ok and proposal.slots[0].start > old_visits[-1].start
     with pytest.raises(DomainValidationError, match="the patient's other plan"):
-        services.booking_series_accept(actor=staff["front_desk"], plan=amended, slots=list(proposal.slots))
+        services.booking_series_accept(actor=staff["front_desk"], plan=amended,
+                                       slots=[services.Slot(1, "C4", old_visits[0].start + dt.timedelta(hours=5))])
     client = client_for(staff["front_desk"])
     page = client.get(reverse("scheduling:plan_book", args=[amended.patient_id, amended.pk])).content.decode()
     assert 'id="carry-over"' in page and "10 upcoming sessions" in page

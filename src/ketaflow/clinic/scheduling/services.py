@@ -193,8 +193,14 @@ def booking_propose(*, plan: Plan, earliest_start_day: date | None = None, prefe
     if not missing:
         return Proposal(False, (), "every session of this plan is already booked", (), **common)
     window_end = calendar.local(earliest + timedelta(days=HORIZON_DAYS), time(0))
-    others = [booking_to_domain(b) for b in selectors.live_bookings_between(calendar.local(earliest, time(0)) - timedelta(days=1), window_end)
-              if b.plan_id != plan.pk]  # fmt: skip
+    near = list(selectors.live_bookings_between(calendar.local(earliest, time(0)) - timedelta(days=1), window_end))
+    others = [booking_to_domain(b) for b in near if b.plan_id != plan.pk]
+    # The patient's visits for another plan (an older version, a booster): no chair is offered to this patient
+    # on those days. The accept re-checks the protocol's spacing against them anyway.
+    for b in near:
+        if b.patient_id == plan.patient_id and b.plan_id != plan.pk:
+            day_start, day_end = calendar.day_bounds_utc(calendar.local_day(b.start))
+            others += [DomainBooking(chair, day_start, day_end) for chair in calendar.chair_ids]
     if not booked:
         request = series_request(spacing, n_sessions=len(missing), earliest_start_day=earliest, preferred_start=preferred)
         result = propose_series(calendar, others, request)
