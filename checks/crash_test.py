@@ -57,7 +57,8 @@ def main() -> int:
     engine = "PostgreSQL" if pg else "SQLite"
     print(
         f"[{engine}, {args.writers} writers, {result['seconds']:.0f} s, {kills} SIGKILLs of {args.kill}] "
-        f"{result['attempts']} requests, {result['errors']} failed during outages (retried with the same key), "
+        f"{result['attempts']} requests, {result['errors']} failed during outages {result['failed_by_status']} "
+        "(retried with the same key), "
         f"{result['replays']} answered by replay, {result['in_doubt']} still in doubt at the end; "
         f"audit chain: {result['audit']}; recovery: {result['recovery']}"
     )
@@ -104,6 +105,7 @@ def run(app: Ketaflow, pg, token: str, writers: int, seconds: float, kills: int)
                     break
                 with lock:
                     counters["errors"] += 1
+                    counters[f"status {status or 'no answer'}"] += 1
                 if status not in (0, 502, 503, 504, 500):
                     raise RuntimeError(f"unexpected answer {status} for {name}")
                 if stop.is_set():
@@ -152,6 +154,7 @@ def run(app: Ketaflow, pg, token: str, writers: int, seconds: float, kills: int)
         "acked": len(acked), "lost": len(lost), "duplicates": duplicates, "seconds": elapsed,
         "attempts": counters["attempts"], "errors": counters["errors"], "replays": counters["replays"],
         "in_doubt": counters["in_doubt"], "audit": audit, "audit_ok": audit_ok, "recovery": "; ".join(recovery),
+        "failed_by_status": {k[7:]: v for k, v in sorted(counters.items()) if k.startswith("status ")},
     }  # fmt: skip
 
 
