@@ -87,7 +87,14 @@ def _scheduling_ids(staff, plan):
         session_end=start + dt.timedelta(hours=2), end=start + dt.timedelta(hours=3), created_by=staff["front_desk"],
     )  # fmt: skip
     closed = ClosedDay.objects.create(day=dt.date(2030, 12, 25), reason="holiday")
-    return {"booking_id": booking.pk, "closed_id": closed.pk, "day": "2030-01-07"}
+    from ketaflow.clinic.infusions.services import session_create
+    from ketaflow.clinic.plans.models import Plan
+
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SIGNED)  # the matrix needs a chartable plan, not a signature
+    plan.refresh_from_db()
+    session = session_create(actor=staff["nurse"], plan_session=plan.sessions.first())
+    return {"booking_id": booking.pk, "closed_id": closed.pk, "day": "2030-01-07", "session_id": session.pk,
+            "index": 1, "action": "vitals"}  # fmt: skip
 
 
 def _denied(response) -> bool:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ketaflow.clinic.assessments",
     "ketaflow.clinic.screening",
     "ketaflow.clinic.plans",
+    "ketaflow.clinic.infusions",
     "ketaflow.clinic.scheduling",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("ketaflow.clinic.assessments.urls")),
     path("", include("ketaflow.clinic.screening.urls")),
     path("", include("ketaflow.clinic.plans.urls")),
+    path("", include("ketaflow.clinic.infusions.urls")),
     path("", include("ketaflow.clinic.scheduling.urls")),
     path("api/", api.urls),
 ]

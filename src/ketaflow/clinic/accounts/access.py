@@ -58,6 +58,13 @@ POLICY: dict[str, frozenset[str]] = {
     "plans:amend": frozenset({P}),
     "plans:handout": frozenset({P, N, F, PT}),
     "plans:handout_pdf": frozenset({P, N, F, PT}),
+    # infusion sessions (charting)
+    "infusions:open": frozenset({P, N}),
+    "infusions:session": frozenset({P, N}),
+    "infusions:chart": frozenset({P, N}),
+    "infusions:record": frozenset({P, N}),
+    "infusions:alert_response": frozenset({P, N}),
+    "infusions:action": frozenset({P, N}),
     # scheduling: chairs, hours, closed days; booking signed plans (issue 5)
     "scheduling:day": frozenset({P, N, F}),
     "scheduling:setup": frozenset({F, ADM}),

@@ -1,0 +1,84 @@
+"""Reads for charting: the facts the gates need, the exact delivered dose, the chart's series."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from ketaflow.clinic.plans.catalogue import profile_for
+from ketaflow.clinic.screening.selectors import latest_screening
+from ketaflow.domain import units
+from ketaflow.domain.charting.gates import CheckInFacts, pregnancy_test_needed
+from ketaflow.domain.charting.vitals import vitals_cadence
+from ketaflow.domain.dosing import delivered_dose, segments_from_rate_changes
+from ketaflow.domain.intake import age_years, weight_for_dosing
+
+
+def hours_since_last_session(session, *, now: datetime) -> float | None:
+    from ketaflow.clinic.infusions.models import InfusionSession
+
+    last = (
+        InfusionSession.objects.filter(patient_id=session.patient_id, stopped_at__isnull=False)
+        .exclude(pk=session.pk).order_by("-stopped_at").values_list("stopped_at", flat=True).first()
+    )
+    return None if last is None else (now - last).total_seconds() / 3600
+
+
+def min_interval_h(session) -> float:
+    limit = profile_for(session.plan.protocol_code).limit("interval_between_sessions_h")
+    return float(limit.hard_min or limit.soft_min or 0) if limit else 0.0
+
+
+def checkin_facts(session, *, now: datetime, pre_vitals_recorded: bool, hours_since_last: float | None) -> CheckInFacts:
+    patient = session.patient
+    latest = patient.measurements.order_by("-measured_on").first()
+    today = timezone.localdate(now)
+    weight = weight_for_dosing(latest.weight_kg if latest else None, latest.measured_on if latest else None, today=today)
+    screening = latest_screening(patient=patient)
+    return CheckInFacts(
+        escort_confirmed=session.escort_confirmed,
+        fasting_hours_solids=float(session.fasting_hours_solids) if session.fasting_hours_solids is not None else None,
+        pre_vitals_recorded=pre_vitals_recorded, pre_pain_nrs=session.pre_pain_nrs,
+        pregnancy_test_needed=pregnancy_test_needed(sex=patient.sex, age_years=age_years(patient.date_of_birth, today)),
+        pregnancy_test_negative=session.pregnancy_test_negative, weight_usable=weight.usable, weight_reason=weight.reason,
+        screening_may_proceed=bool(screening and screening.may_proceed), hours_since_last_session=hours_since_last,
+        min_interval_h=min_interval_h(session), bag_lot=session.bag_lot,
+        bag_concentration_mg_per_ml=float(session.bag_concentration_mg_per_ml)
+        if session.bag_concentration_mg_per_ml is not None else None,
+        bag_volume_ml=float(session.bag_volume_ml) if session.bag_volume_ml is not None else None,
+        ordered_concentration_mg_per_ml=float(session.ordered_concentration_mg_per_ml),
+    )  # fmt: skip
+
+
+def rate_changes(session) -> list[tuple[datetime, units.Quantity]]:
+    return [(e.at, units.Quantity(float(e.rate_mg_per_h), units.MG_PER_H)) for e in session.rate_events.all()]
+
+
+def delivered_for(session, *, stopped_at: datetime) -> dict:
+    """Exact delivered dose from the charted rate segments (mg and mg/kg), as stored on the session."""
+    changes = rate_changes(session)
+    if not changes:
+        return {"dose_mg": 0.0, "dose_mg_per_kg": 0.0, "volume_ml": 0.0, "duration_min": 0.0}
+    segments = segments_from_rate_changes(changes, stopped_at=stopped_at)
+    weight = float(session.dosing_weight_kg) if session.dosing_weight_kg else None
+    conc = float(session.bag_concentration_mg_per_ml or session.ordered_concentration_mg_per_ml)
+    dose = delivered_dose(segments, weight_kg=weight, bag_concentration_mg_per_ml=conc)
+    ordered_mg = float(session.ordered_rate_mg_per_kg_per_h) * (weight or 0) * session.ordered_duration_min / 60
+    return {"dose_mg": dose.dose_mg, "dose_mg_per_kg": dose.dose_mg_per_kg, "volume_ml": dose.volume_ml,
+            "duration_min": dose.duration_min, "ordered_mg": ordered_mg,
+            "segments": [{"duration_min": s.duration_min, "rate_mg_per_h": s.rate.value} for s in segments]}  # fmt: skip
+
+
+def cadence_for(session, *, now: datetime):
+    if session.started_at is None or session.status not in ("running", "paused"):
+        return None
+    times = tuple(v.at for v in session.vitals.all())
+    return vitals_cadence(started_at=session.started_at, reading_times=times,
+                          interval_min=session.vitals_interval_min, now=now)  # fmt: skip
+
+
+def sessions_for_patient(*, patient, limit: int = 50):
+    from ketaflow.clinic.infusions.models import InfusionSession
+
+    return list(InfusionSession.objects.filter(patient=patient).select_related("plan_session")[:limit])

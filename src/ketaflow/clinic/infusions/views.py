@@ -1,0 +1,206 @@
+"""The live session chart: one page per session, quick-entry forms per action, an SVG refreshed by htmx."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ketaflow.clinic.audit.services import audit_record
+from ketaflow.clinic.infusions import forms, services
+from ketaflow.clinic.infusions.chart import chart_input
+from ketaflow.clinic.infusions.models import InfusionSession
+from ketaflow.clinic.infusions.record import session_record_pdf
+from ketaflow.clinic.infusions.selectors import cadence_for, checkin_facts, hours_since_last_session
+from ketaflow.clinic.patients.selectors import patient_get
+from ketaflow.clinic.patients.services import StaleVersionError
+from ketaflow.clinic.plans.models import Plan, PlanSession
+from ketaflow.domain import units
+from ketaflow.domain.charting.gates import check_in_gate
+from ketaflow.domain.charting.vitals import VitalsReading
+from ketaflow.domain.errors import DomainValidationError
+from ketaflow.reports.session_chart import session_chart_svg
+
+VITAL_KEYS = ("systolic_mmhg", "diastolic_mmhg", "heart_rate_per_min", "spo2_percent", "respiratory_rate_per_min")
+
+
+@require_POST
+def session_open(request, patient_id, plan_id: int, index: int):
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
+    plan = get_object_or_404(Plan, patient=patient, pk=plan_id)
+    plan_session = get_object_or_404(PlanSession, plan=plan, index=index)
+    existing = InfusionSession.objects.filter(plan_session=plan_session).exclude(status="cancelled").first()
+    if existing:
+        return redirect("infusions:session", session_id=existing.pk)
+    try:
+        session = services.session_create(actor=request.user, request=request, plan_session=plan_session)
+    except DomainValidationError as exc:
+        messages.error(request, str(exc))
+        return redirect("plans:detail", patient_id=patient.pk, plan_id=plan.pk)
+    return redirect("infusions:session", session_id=session.pk)
+
+
+def _session(request, session_id: int, audit_action: str = "") -> InfusionSession:
+    session = get_object_or_404(InfusionSession.objects.select_related("patient", "plan", "plan_session"), pk=session_id)
+    if audit_action:
+        audit_record(actor=request.user, action=audit_action, request=request, object_type="infusion_session",
+                     object_id=session.pk, patient_id=session.patient_id)  # fmt: skip
+    return session
+
+
+def _context(request, session: InfusionSession, **extra) -> dict:
+    version = {"expected_version": session.version}
+    now = timezone.now()
+    pre_check = None
+    if session.status == "scheduled":
+        pre_check = check_in_gate(checkin_facts(session, now=now, pre_vitals_recorded=True,
+                                                hours_since_last=hours_since_last_session(session, now=now)))  # fmt: skip
+    current = session.rate_events.last()
+    ctx = {
+        "session": session, "patient": session.patient, "now": now, "cadence": cadence_for(session, now=now),
+        "vitals": list(session.vitals.all()), "rate_events": list(session.rate_events.all()),
+        "side_effects": list(session.side_effects.all()), "administrations": list(session.administrations.all()),
+        "current_rate": current, "pre_check": pre_check,
+        "ordered_pump_ml_per_h": float(session.ordered_rate_mg_per_kg_per_h) * float(session.dosing_weight_kg or 0)
+        / float(session.ordered_concentration_mg_per_ml),
+        "forms": {
+            "check_in": forms.CheckInForm(initial=version | {"escort_name": session.patient.escort_name,
+                                                             "bag_concentration_mg_per_ml": session.ordered_concentration_mg_per_ml}),
+            "rate": forms.RateForm(initial=version | {"rate_value": session.ordered_rate_mg_per_kg_per_h}),
+            "stop": forms.StopForm(initial=version), "vitals": forms.VitalsForm(initial=version),
+            "side_effect": forms.SideEffectForm(initial=version), "administration": forms.AdministrationForm(initial=version),
+            "recovery": forms.RecoveryForm(initial=version), "discharge": forms.DischargeForm(initial=version),
+            "waste": forms.WasteForm(initial=version), "cancel": forms.CancelForm(initial=version),
+        },
+    }  # fmt: skip
+    ctx["forms"].update(extra.pop("forms", {}))
+    return ctx | extra
+
+
+@require_GET
+def session_page(request, session_id: int):
+    if request.htmx and request.GET.get("partial") == "live":
+        # The page polls its live strip (X-Ketaflow-Poll: polling neither keeps a login alive nor floods the
+        # audit log; the page view itself was audited).
+        session = _session(request, session_id)
+        return render(request, "infusions/session.html#live", _context(request, session))
+    session = _session(request, session_id, audit_action="infusion.view")
+    return render(request, "infusions/session.html", _context(request, session))
+
+
+@require_GET
+def session_chart(request, session_id: int):
+    """The chart as an SVG image: rate steps, predicted Cp (model prediction), vitals and events."""
+    session = _session(request, session_id)
+    svg = session_chart_svg(chart_input(session, now=timezone.now()))
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@require_GET
+def session_record(request, session_id: int):
+    session = _session(request, session_id, audit_action="infusion.record_pdf")
+    response = HttpResponse(session_record_pdf(session), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="infusion-{session.pk}-record.pdf"'
+    return response
+
+
+def _reading(data) -> VitalsReading:
+    return VitalsReading(**{k: data.get(k) for k in VITAL_KEYS})
+
+
+def _rate(data) -> units.Quantity:
+    return units.Quantity(float(data["rate_value"]), data["rate_unit"])
+
+
+ACTIONS = {
+    "check_in": forms.CheckInForm, "start": forms.RateForm, "change_rate": forms.RateForm, "pause": forms.StopForm,
+    "resume": forms.StopForm, "stop": forms.StopForm, "stop_early": forms.StopForm, "vitals": forms.VitalsForm,
+    "side_effect": forms.SideEffectForm, "administration": forms.AdministrationForm, "recovery": forms.RecoveryForm,
+    "discharge": forms.DischargeForm, "waste": forms.WasteForm, "cancel": forms.CancelForm,
+}  # fmt: skip
+FORM_KEY = {"start": "rate", "change_rate": "rate", "pause": "stop", "resume": "stop", "stop_early": "stop"}
+
+
+def _call(request, session, action: str, data: dict):
+    common = {"actor": request.user, "request": request, "session_id": session.pk,
+              "expected_version": data["expected_version"]}  # fmt: skip
+    now = timezone.now()
+    if action == "check_in":
+        return services.session_check_in(
+            **common, now=now, escort_confirmed=data["escort_confirmed"], escort_name=data["escort_name"],
+            fasting_hours_solids=data["fasting_hours_solids"], pregnancy_test_negative=data["pregnancy_test_negative"],
+            pre_pain_nrs=data["pre_pain_nrs"], vitals=_reading(data), bag_lot=data["bag_lot"],
+            bag_concentration_mg_per_ml=data["bag_concentration_mg_per_ml"], bag_volume_ml=data["bag_volume_ml"],
+        )  # fmt: skip
+    if action in ("start", "change_rate"):
+        return services.session_rate_action(**common, now=now, action=action, rate=_rate(data),
+                                            override_reason=data["override_reason"])  # fmt: skip
+    if action in ("pause", "resume", "stop", "stop_early"):
+        return services.session_rate_action(**common, now=now, action=action, stop_reason=data.get("stop_reason", ""))
+    if action == "vitals":
+        return services.session_vitals(**common, now=now, reading=_reading(data), rhythm_note=data["rhythm_note"])
+    if action == "side_effect":
+        return services.session_side_effect(**common, now=now, kind=data["kind"], grade=data["grade"], note=data["note"])
+    if action == "administration":
+        return services.session_administration(**common, now=now, drug=data["drug"], dose_mg=float(data["dose_mg"]),
+                                               route=data["route"], reason=data["reason"])  # fmt: skip
+    if action == "recovery":
+        answers = {k: data[k] for k in ("activity", "respiration", "consciousness", "oxygen_saturation")}
+        return services.session_recovery_scores(**common, post_pain_nrs=data["post_pain_nrs"], aldrete_answers=answers,
+                                                current_systolic_mmhg=data["current_systolic_mmhg"])  # fmt: skip
+    if action == "discharge":
+        return services.session_discharge(**common, now=now, escort_present=data["escort_present"])
+    if action == "waste":
+        return services.session_waste(**common, now=now, witness_username=data["witness_username"],
+                                      witness_password=data["witness_password"])  # fmt: skip
+    if action == "cancel":
+        return services.session_cancel(**common, reason=data["reason"])
+    raise Http404("Unknown action.")
+
+
+@require_POST
+def session_action(request, session_id: int, action: str):
+    if action not in ACTIONS:
+        raise Http404("Unknown action.")
+    session = _session(request, session_id)
+    form = ACTIONS[action](request.POST)
+    status, error, failures = 200, None, ()
+    if form.is_valid():
+        try:
+            _call(request, session, action, form.cleaned_data)
+        except DomainValidationError as exc:
+            status, error = 422, f"{exc.field}: {exc.message}" + (f" (allowed: {exc.allowed})" if exc.allowed else "")
+        except StaleVersionError as exc:
+            status, error = 409, str(exc)
+        except services.GateRefused as exc:
+            status, error, failures = 422, "Not allowed yet:", exc.failures
+        except services.RateRefused as exc:
+            status = 422
+            error = ("Rate refused (hard limit): " if not exc.needs_reason else "A prescriber's reason is required: ")
+            failures = exc.messages
+        else:
+            if not request.htmx:
+                return redirect("infusions:session", session_id=session.pk)
+            session.refresh_from_db()
+            return render(request, "infusions/session.html#panel", _context(request, session))
+    else:
+        status, error = 422, "Please correct: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+    session.refresh_from_db()
+    ctx = _context(request, session, error=error, failures=failures, forms={FORM_KEY.get(action, action): form})
+    template = "infusions/session.html#panel" if request.htmx else "infusions/session.html"
+    return render(request, template, ctx, status=status)
+
+
+@require_POST
+def alert_response(request, session_id: int):
+    session = _session(request, session_id)
+    form = forms.AlertResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.vitals_response(actor=request.user, request=request, vital_id=form.cleaned_data["vital_id"],
+                                     response_taken=form.cleaned_data["response_taken"])  # fmt: skip
+        except DomainValidationError as exc:
+            messages.error(request, str(exc))
+    return redirect("infusions:session", session_id=session.pk)
