@@ -68,8 +68,11 @@ class HoursForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for weekday, name in enumerate(WEEKDAYS):
-            self.fields[f"opens_{weekday}"] = forms.TimeField(widget=TIME, required=False, label=f"{name} opens")
-            self.fields[f"closes_{weekday}"] = forms.TimeField(widget=TIME, required=False, label=f"{name} closes")
+            # The table shows the weekday and the column heading, not a <label>: name each input for screen
+            # readers (axe-core: "label", critical, found by checks/a11y.py).
+            for kind in ("opens", "closes"):
+                widget = forms.TimeInput(attrs={"type": "time", "aria-label": f"{name} {kind}"}, format="%H:%M")
+                self.fields[f"{kind}_{weekday}"] = forms.TimeField(widget=widget, required=False, label=f"{name} {kind}")
 
     def rows(self):
         return [(name, self[f"opens_{d}"], self[f"closes_{d}"]) for d, name in enumerate(WEEKDAYS)]
