@@ -34,9 +34,9 @@ def test_phq9_is_due_on_days_1_3_7_14_28_after_the_series_then_monthly():
 
 
 def test_daily_items_start_with_the_seven_day_baseline_window():
-    daily = days_of(diary_schedule(SERIES), "pain_nrs_24h_average")
+    daily = days_of(diary_schedule(SERIES), "pain_nrs_average_24h")
     assert daily[0] == date(2026, 2, 23)
-    assert days_of(diary_schedule(SERIES), "sleep_quality_0_10")[0] == date(2026, 2, 23)
+    assert days_of(diary_schedule(SERIES), "sleep_quality_nrs")[0] == date(2026, 2, 23)
 
 
 def test_fiqr_is_weekly_from_the_first_infusion():
@@ -89,7 +89,7 @@ def test_a_completed_entry_marks_the_item_done_and_is_used_only_once():
 def test_yesterdays_daily_diary_is_missed_not_overdue():
     now = datetime(2026, 3, 3, 12, tzinfo=UTC)
     result = status_at(now)
-    yesterday = [i for i in result.items if i.due_day == date(2026, 3, 2) and i.instrument == "fatigue_0_10"]
+    yesterday = [i for i in result.items if i.due_day == date(2026, 3, 2) and i.instrument == "fatigue_nrs"]
     assert yesterday[0].status == "missed"
 
 

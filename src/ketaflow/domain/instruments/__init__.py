@@ -14,6 +14,7 @@ from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.instruments.acr_fibromyalgia import ACR_2010, ACR_2011, ACR_2016
 from ketaflow.domain.instruments.base import Answer, Definition, Flag, Instrument, Item, ScoreResult
 from ketaflow.domain.instruments.cadss6 import CADSS6, cadss6_with_item_text
+from ketaflow.domain.instruments.diary_nrs import DIARY_NRS
 from ketaflow.domain.instruments.fiqr import FIQR
 from ketaflow.domain.instruments.gad7 import GAD7
 from ketaflow.domain.instruments.moaas import MOAAS
@@ -26,7 +27,7 @@ from ketaflow.domain.instruments.rass import RASS
 INSTRUMENTS: dict[str, Instrument] = {
     inst.id: inst
     for inst in (FIQR, ACR_2010, ACR_2011, ACR_2016, *PAIN_NRS.values(), PGIC, PHQ9, GAD7, RASS, MOAAS,
-                 MODIFIED_ALDRETE, CADSS6)
+                 MODIFIED_ALDRETE, CADSS6, *DIARY_NRS.values())
 }
 
 

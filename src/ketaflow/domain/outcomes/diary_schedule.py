@@ -17,7 +17,8 @@ from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.sources import Source
 
 RULE_VERSION = "diary-schedule-2026.11.1"
-DAILY_ITEMS = ("pain_nrs_current", "pain_nrs_24h_average", "sleep_quality_0_10", "fatigue_0_10")
+# Instrument ids (domain/instruments): each daily answer is stored as its own observation.
+DAILY_ITEMS = ("pain_nrs_current", "pain_nrs_average_24h", "sleep_quality_nrs", "fatigue_nrs")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ class DiaryStatus:
 
     def with_status(self, status: str) -> tuple[DueItem, ...]:
         return tuple(i for i in self.items if i.status == status)
+
+    @property
+    def open_items(self) -> tuple[DueItem, ...]:
+        """What the patient may fill now: due or overdue, oldest first (never upcoming, done or missed)."""
+        return tuple(i for i in self.items if i.status in ("due", "overdue"))
 
 
 def _every(start: date, step_days: int, before: date) -> Iterable[date]:
