@@ -11,36 +11,18 @@ from django.utils import timezone
 from ketaflow.clinic.infusions import services
 from ketaflow.clinic.infusions.models import InfusionSession
 from ketaflow.clinic.patients.services import StaleVersionError
-from ketaflow.clinic.plans.models import Plan
 from ketaflow.domain import units
 from ketaflow.domain.charting.vitals import VitalsReading
 from ketaflow.domain.errors import DomainValidationError
+from tests.clinic.infusion_fixtures import PASSWORD, open_session
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct-horse-battery-9"
 T0 = timezone.now().replace(microsecond=0)
 
 
 @pytest.fixture
 def session(staff, patients):
-    from ketaflow.clinic.patients import services as ps
-    from ketaflow.clinic.plans.services import plan_create, plan_sign
-    from ketaflow.clinic.screening.services import screening_override, screening_run
-
-    ana = patients["ana"]
-    ps.condition_add(actor=staff["nurse"], patient=ana, code="fibromyalgia")
-    for therapy in ("snri", "gabapentinoid"):
-        ps.therapy_add(actor=staff["nurse"], patient=ana, therapy=therapy, outcome="failed")
-    record = screening_run(actor=staff["nurse"], patient=ana, indication="fibromyalgia", today=timezone.localdate())
-    if not record.may_proceed:
-        screening_override(actor=staff["prescriber"], record=record, reason="Reviewed")
-    plan = plan_create(actor=staff["prescriber"], patient=ana, protocol="fibromyalgia_induction", n_sessions=6,
-                       start_dose="0.3", duration_min=120, series_window_days=21, start_date=timezone.localdate(),
-                       bag_concentration_mg_per_ml="1")  # fmt: skip
-    plan = plan_sign(actor=staff["prescriber"], plan=plan, password=PASSWORD, meaning="approved",
-                     soft_reasons={n: "ok" for n in plan.dose_check["soft_limits"]})  # fmt: skip
-    assert plan.status == Plan.Status.SIGNED
-    return services.session_create(actor=staff["nurse"], plan_session=plan.sessions.get(index=1))
+    return open_session(staff, patients["ana"])
 
 
 def check_in(nurse, s, **overrides):
@@ -113,7 +95,7 @@ def test_a_red_vital_raises_an_alert_with_the_suggested_action(staff, session):
                                    now=T0 + timedelta(minutes=15),
                                    reading=VitalsReading(systolic_mmhg=186, diastolic_mmhg=104))  # fmt: skip
     assert sign.level == "red" and "Pause the infusion" in sign.alerts[0]["suggested_action"]
-    services.vitals_response(actor=nurse, vital_id=sign.pk, response_taken="Paused, called prescriber")
+    services.vitals_response(actor=nurse, session_id=sign.session_id, vital_id=sign.pk, response_taken="Paused, called prescriber")
     sign.refresh_from_db()
     assert sign.response_taken.startswith("Paused")
 

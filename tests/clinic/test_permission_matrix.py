@@ -94,7 +94,7 @@ def _scheduling_ids(staff, plan):
     plan.refresh_from_db()
     session = session_create(actor=staff["nurse"], plan_session=plan.sessions.first())
     return {"booking_id": booking.pk, "closed_id": closed.pk, "day": "2030-01-07", "session_id": session.pk,
-            "index": 1, "action": "vitals"}  # fmt: skip
+            "index": 1, "action": "vitals", "vital_id": 1}  # fmt: skip
 
 
 def _denied(response) -> bool:

@@ -124,6 +124,19 @@ POLICY: dict[str, frozenset[str]] = {
     "api:hours_set": frozenset({F, ADM}),
     "api:closed_day_add": frozenset({F, ADM}),
     "api:closed_day_remove": frozenset({F, ADM}),
+    "api:infusion_open": frozenset({P, N}),
+    "api:infusion_list": frozenset({P, N}),
+    "api:infusion_get": frozenset({P, N}),
+    "api:infusion_check_in": frozenset({P, N}),
+    "api:infusion_rate": frozenset({P, N}),
+    "api:infusion_vitals": frozenset({P, N}),
+    "api:infusion_alert_response": frozenset({P, N}),
+    "api:infusion_side_effect": frozenset({P, N}),
+    "api:infusion_administration": frozenset({P, N}),
+    "api:infusion_recovery": frozenset({P, N}),
+    "api:infusion_discharge": frozenset({P, N}),
+    "api:infusion_waste": frozenset({P, N}),
+    "api:infusion_cancel": frozenset({P, N}),
 }
 
 

@@ -186,11 +186,14 @@ def session_vitals(*, actor, request=None, session_id: int, expected_version: in
     return sign
 
 
-def vitals_response(*, actor, request=None, vital_id: int, response_taken: str) -> VitalSign:
+def vitals_response(*, actor, request=None, session_id: int, vital_id: int, response_taken: str) -> VitalSign:
     if not response_taken.strip():
         raise DomainValidationError("response_taken", "is required: record what was done about the alert")
     with transaction.atomic():
-        sign = VitalSign.objects.select_for_update().select_related("session").get(pk=vital_id)
+        sign = VitalSign.objects.select_for_update().select_related("session").filter(
+            pk=vital_id, session_id=session_id).first()  # fmt: skip
+        if sign is None:
+            raise DomainValidationError("vital_id", f"no reading {vital_id} on this session")
         if sign.response_taken:
             raise DomainValidationError("response_taken", "was already recorded for this reading")
         sign.response_taken = response_taken.strip()

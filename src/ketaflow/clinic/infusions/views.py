@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ketaflow.clinic.audit.services import audit_record
-from ketaflow.clinic.infusions import forms, services
+from ketaflow.clinic.infusions import actions, forms, services
 from ketaflow.clinic.infusions.chart import chart_input
 from ketaflow.clinic.infusions.models import InfusionSession
 from ketaflow.clinic.infusions.record import session_record_pdf
@@ -17,13 +17,9 @@ from ketaflow.clinic.infusions.selectors import cadence_for, checkin_facts, hour
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.clinic.patients.services import StaleVersionError
 from ketaflow.clinic.plans.models import Plan, PlanSession
-from ketaflow.domain import units
 from ketaflow.domain.charting.gates import check_in_gate
-from ketaflow.domain.charting.vitals import VitalsReading
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.reports.session_chart import session_chart_svg
-
-VITAL_KEYS = ("systolic_mmhg", "diastolic_mmhg", "heart_rate_per_min", "spo2_percent", "respiratory_rate_per_min")
 
 
 @require_POST
@@ -106,14 +102,6 @@ def session_record(request, session_id: int):
     return response
 
 
-def _reading(data) -> VitalsReading:
-    return VitalsReading(**{k: data.get(k) for k in VITAL_KEYS})
-
-
-def _rate(data) -> units.Quantity:
-    return units.Quantity(float(data["rate_value"]), data["rate_unit"])
-
-
 ACTIONS = {
     "check_in": forms.CheckInForm, "start": forms.RateForm, "change_rate": forms.RateForm, "pause": forms.StopForm,
     "resume": forms.StopForm, "stop": forms.StopForm, "stop_early": forms.StopForm, "vitals": forms.VitalsForm,
@@ -121,43 +109,6 @@ ACTIONS = {
     "discharge": forms.DischargeForm, "waste": forms.WasteForm, "cancel": forms.CancelForm,
 }  # fmt: skip
 FORM_KEY = {"start": "rate", "change_rate": "rate", "pause": "stop", "resume": "stop", "stop_early": "stop"}
-
-
-def _call(request, session, action: str, data: dict):
-    common = {"actor": request.user, "request": request, "session_id": session.pk,
-              "expected_version": data["expected_version"]}  # fmt: skip
-    now = timezone.now()
-    if action == "check_in":
-        return services.session_check_in(
-            **common, now=now, escort_confirmed=data["escort_confirmed"], escort_name=data["escort_name"],
-            fasting_hours_solids=data["fasting_hours_solids"], pregnancy_test_negative=data["pregnancy_test_negative"],
-            pre_pain_nrs=data["pre_pain_nrs"], vitals=_reading(data), bag_lot=data["bag_lot"],
-            bag_concentration_mg_per_ml=data["bag_concentration_mg_per_ml"], bag_volume_ml=data["bag_volume_ml"],
-        )  # fmt: skip
-    if action in ("start", "change_rate"):
-        return services.session_rate_action(**common, now=now, action=action, rate=_rate(data),
-                                            override_reason=data["override_reason"])  # fmt: skip
-    if action in ("pause", "resume", "stop", "stop_early"):
-        return services.session_rate_action(**common, now=now, action=action, stop_reason=data.get("stop_reason", ""))
-    if action == "vitals":
-        return services.session_vitals(**common, now=now, reading=_reading(data), rhythm_note=data["rhythm_note"])
-    if action == "side_effect":
-        return services.session_side_effect(**common, now=now, kind=data["kind"], grade=data["grade"], note=data["note"])
-    if action == "administration":
-        return services.session_administration(**common, now=now, drug=data["drug"], dose_mg=float(data["dose_mg"]),
-                                               route=data["route"], reason=data["reason"])  # fmt: skip
-    if action == "recovery":
-        answers = {k: data[k] for k in ("activity", "respiration", "consciousness", "oxygen_saturation")}
-        return services.session_recovery_scores(**common, post_pain_nrs=data["post_pain_nrs"], aldrete_answers=answers,
-                                                current_systolic_mmhg=data["current_systolic_mmhg"])  # fmt: skip
-    if action == "discharge":
-        return services.session_discharge(**common, now=now, escort_present=data["escort_present"])
-    if action == "waste":
-        return services.session_waste(**common, now=now, witness_username=data["witness_username"],
-                                      witness_password=data["witness_password"])  # fmt: skip
-    if action == "cancel":
-        return services.session_cancel(**common, reason=data["reason"])
-    raise Http404("Unknown action.")
 
 
 @require_POST
@@ -169,7 +120,8 @@ def session_action(request, session_id: int, action: str):
     status, error, failures = 200, None, ()
     if form.is_valid():
         try:
-            _call(request, session, action, form.cleaned_data)
+            actions.perform(actor=request.user, request=request, session_id=session.pk, action=action,
+                            data=form.cleaned_data, now=timezone.now())  # fmt: skip
         except DomainValidationError as exc:
             status, error = 422, f"{exc.field}: {exc.message}" + (f" (allowed: {exc.allowed})" if exc.allowed else "")
         except StaleVersionError as exc:
@@ -199,7 +151,8 @@ def alert_response(request, session_id: int):
     form = forms.AlertResponseForm(request.POST)
     if form.is_valid():
         try:
-            services.vitals_response(actor=request.user, request=request, vital_id=form.cleaned_data["vital_id"],
+            services.vitals_response(actor=request.user, request=request, session_id=session.pk,
+                                     vital_id=form.cleaned_data["vital_id"],
                                      response_taken=form.cleaned_data["response_taken"])  # fmt: skip
         except DomainValidationError as exc:
             messages.error(request, str(exc))

@@ -1,0 +1,152 @@
+"""The charting API: every action the tablet page offers, with the same order limits, gates, version checks
+and witness; refusals are 4xx naming what failed, and the medication record is exact."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+
+from ketaflow.clinic.accounts.services import api_token_create
+from ketaflow.clinic.infusions.models import InfusionSession
+from tests.clinic.infusion_fixtures import PASSWORD, signed_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(user):
+    _, raw = api_token_create(actor=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+class Chart:
+    """A nurse's API client for one session, carrying the version from each answer to the next write."""
+
+    def __init__(self, user, session_id: int, version: int = 1):
+        self.client, self.headers, self.id, self.version = Client(), bearer(user), session_id, version
+
+    def post(self, endpoint: str, **body):
+        body.setdefault("expected_version", self.version)
+        response = self.client.post(f"/api/infusions/{self.id}/{endpoint}", data=json.dumps(body),
+                                    content_type="application/json", **self.headers)  # fmt: skip
+        if response.status_code == 200:
+            self.version = response.json()["version"]
+        return response
+
+    def get(self):
+        return self.client.get(f"/api/infusions/{self.id}", **self.headers).json()
+
+
+PRE_VITALS = {"systolic_mmhg": 128, "diastolic_mmhg": 80, "heart_rate_per_min": 72, "spo2_percent": 98}
+CHECK_IN = {"escort_confirmed": True, "escort_name": "Rita", "fasting_hours_solids": "8",
+            "pregnancy_test_negative": True, "pre_pain_nrs": 7, "bag_lot": "LOT-42",
+            "bag_concentration_mg_per_ml": "1", "bag_volume_ml": "100"} | PRE_VITALS  # fmt: skip
+
+
+@pytest.fixture
+def chart(staff, patients):
+    plan = signed_plan(staff, patients["ana"])
+    response = Client().post(f"/api/plans/{plan.pk}/infusions", data=json.dumps({"index": 1}),
+                             content_type="application/json", **bearer(staff["nurse"]))  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "scheduled" and response.json()["session_number"] == 1
+    return Chart(staff["nurse"], response.json()["id"])
+
+
+def _back_in_time(session_id: int, minutes: int):
+    """Move the charted times back, as if the infusion had run for `minutes` (the API stamps the real now)."""
+    session = InfusionSession.objects.get(pk=session_id)
+    delta = dt.timedelta(minutes=minutes)
+    for event in session.rate_events.all():
+        event.at -= delta
+        event.save(update_fields=["at"])
+    InfusionSession.objects.filter(pk=session_id).update(started_at=session.started_at - delta)
+
+
+def test_a_whole_session_is_charted_through_the_api_and_the_delivered_dose_is_exact(staff, chart):
+    assert chart.post("check-in", **CHECK_IN).status_code == 200
+    started = chart.post("rate", action="start", rate_value="0.3", rate_unit="mg/kg/h")
+    assert started.status_code == 200, started.content
+    event = started.json()["rate_events"][0]
+    assert event["rate_mg_per_kg_per_h"] == "0.3000" and started.json()["status"] == "running"
+    # the pump rate in mL/h is reported beside the dose rate: 0.3 mg/kg/h × 70 kg ÷ 1 mg/mL = 21 mL/h
+    assert float(event["pump_rate_ml_per_h"]) == pytest.approx(0.3 * float(started.json()["dosing_weight_kg"]))
+    _back_in_time(chart.id, 60)
+    stopped = chart.post("rate", action="stop")
+    assert stopped.status_code == 200
+    delivered = stopped.json()["delivered"]
+    weight = float(stopped.json()["dosing_weight_kg"])
+    assert delivered["dose_mg_per_kg"] == pytest.approx(0.3, rel=1e-3)  # 60 min at 0.3 mg/kg/h (± the request time)
+    assert delivered["dose_mg"] == pytest.approx(0.3 * weight, rel=1e-3)
+
+
+def test_a_red_reading_carries_its_alert_and_the_response_is_recorded_once(staff, chart):
+    chart.post("check-in", **CHECK_IN)
+    chart.post("rate", action="start", rate_value="0.3")
+    red = chart.post("vitals", systolic_mmhg=186, diastolic_mmhg=104)
+    assert red.status_code == 200
+    reading = red.json()["vitals"][-1]
+    assert reading["level"] == "red" and "Pause the infusion" in reading["alerts"][0]["suggested_action"]
+    path = f"/api/infusions/{chart.id}/vitals/{reading['id']}/response"
+    answer = chart.client.post(path, data=json.dumps({"response_taken": "Paused, called Dr Reyes"}),
+                               content_type="application/json", **chart.headers)  # fmt: skip
+    assert answer.status_code == 200 and answer.json()["vitals"][-1]["response_taken"] == "Paused, called Dr Reyes"
+    again = chart.client.post(path, data=json.dumps({"response_taken": "again"}), content_type="application/json",
+                              **chart.headers)  # fmt: skip
+    assert again.status_code == 422 and again.json()["detail"][0]["field"] == "response_taken"
+
+
+def test_an_over_limit_rate_is_refused_and_a_soft_limit_needs_a_reason(staff, chart):
+    chart.post("check-in", **CHECK_IN)
+    chart.post("rate", action="start", rate_value="0.3")
+    hard = chart.post("rate", action="change_rate", rate_value="5", rate_unit="mg/kg/h")
+    assert hard.status_code == 422 and hard.json()["needs_reason"] is False and hard.json()["failures"]
+    soft = chart.post("rate", action="change_rate", rate_value="0.4")
+    assert soft.status_code == 422 and soft.json()["needs_reason"] is True
+    reasoned = chart.post("rate", action="change_rate", rate_value="0.4", override_reason="Dr Reyes: pain uncontrolled")
+    assert reasoned.status_code == 200 and len(reasoned.json()["rate_events"]) == 2
+
+
+def test_a_failed_check_in_lists_every_failure_and_saves_nothing(staff, chart):
+    response = chart.post("check-in", **(CHECK_IN | {"escort_confirmed": False, "bag_lot": ""}))
+    assert response.status_code == 422
+    failures = " ".join(response.json()["failures"]).lower()
+    assert "escort" in failures and "lot" in failures
+    assert chart.get()["status"] == "scheduled" and chart.get()["vitals"] == []
+
+
+def test_a_stale_version_is_a_conflict_not_an_overwrite(staff, chart):
+    chart.post("check-in", **CHECK_IN)
+    stale = chart.post("rate", action="start", rate_value="0.3", expected_version=1)
+    assert stale.status_code == 409 and stale.json()["current_version"] == chart.version
+
+
+def test_discharge_waits_for_the_recovery_time_then_the_waste_is_witnessed(staff, chart, django_user_model):
+    chart.post("check-in", **CHECK_IN)
+    chart.post("rate", action="start", rate_value="0.3")
+    chart.post("rate", action="stop")
+    recovery = chart.post("recovery", post_pain_nrs=3, current_systolic_mmhg=126, activity="2", respiration="2",
+                          consciousness="2", oxygen_saturation="2")  # fmt: skip
+    assert recovery.status_code == 200 and recovery.json()["aldrete"]["total"] == 10
+    early = chart.post("discharge", escort_present=True)
+    assert early.status_code == 422 and any("60" in f for f in early.json()["failures"])
+    stopped_at = InfusionSession.objects.get(pk=chart.id).stopped_at
+    InfusionSession.objects.filter(pk=chart.id).update(stopped_at=stopped_at - dt.timedelta(minutes=61))
+    assert chart.post("discharge", escort_present=True).status_code == 200
+    own = chart.post("waste", witness_username=staff["nurse"].username, witness_password=PASSWORD)
+    assert own.status_code == 422 and own.json()["detail"][0]["field"] == "witness"
+    witnessed = chart.post("waste", witness_username=staff["prescriber"].username, witness_password=PASSWORD)
+    assert witnessed.status_code == 200, witnessed.content
+    record = witnessed.json()
+    assert record["status"] == "discharged" and record["waste_witness"] == staff["prescriber"].username
+    assert float(record["wasted_ml"]) == pytest.approx(100 - record["delivered"]["volume_ml"], abs=1e-3)
+
+
+def test_roles_without_charting_get_403_and_bad_input_names_the_field(staff, patients, chart):
+    desk = Client().get(f"/api/infusions/{chart.id}", **bearer(staff["front_desk"]))
+    assert desk.status_code == 403
+    assert Client().get(f"/api/infusions/{chart.id}", **bearer(patients["ana_user"])).status_code == 403
+    bad = chart.post("side-effects", kind="nausea_vomiting", grade="extreme")
+    assert bad.status_code == 422 and "grade" in json.dumps(bad.json())
+    too_much = chart.post("administrations", drug="midazolam", dose_mg="5", route="iv")
+    assert too_much.status_code == 422 and too_much.json()["detail"][0]["field"] == "dose_mg"
