@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ketaflow.clinic.plans",
     "ketaflow.clinic.infusions",
     "ketaflow.clinic.scheduling",
+    "ketaflow.clinic.diaries",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,19 @@ WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = env_str("KETAFLOW_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("KETAFLOW_FROM_EMAIL", "clinic@ketaflow.invalid")
+# SMTP (used when KETAFLOW_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); see README.
+EMAIL_HOST = env_str("KETAFLOW_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("KETAFLOW_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("KETAFLOW_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KETAFLOW_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KETAFLOW_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("KETAFLOW_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("KETAFLOW_EMAIL_TIMEOUT_S", 20, minimum=1, maximum=300)
+# Where one-time diary links in reminder emails point (the address patients reach the portal at).
+KETAFLOW_BASE_URL = env_str("KETAFLOW_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Clinic policy: reminders go out between these local hours only (cron may run `ketaflow tick` all night).
+KETAFLOW_REMINDER_FIRST_HOUR = env_int("KETAFLOW_REMINDER_FIRST_HOUR", 8, minimum=0, maximum=23)
+KETAFLOW_REMINDER_LAST_HOUR = env_int("KETAFLOW_REMINDER_LAST_HOUR", 20, minimum=0, maximum=23)
 
 # Clinic policy defaults (labelled; each overridable by environment).
 KETAFLOW_WEIGHT_MAX_AGE_DAYS = env_int("KETAFLOW_WEIGHT_MAX_AGE_DAYS", 30, minimum=1, maximum=365)
