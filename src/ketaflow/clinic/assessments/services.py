@@ -27,8 +27,11 @@ def assessment_score(*, instrument_id: str, answers: dict, context: dict | None 
 
 
 def assessment_record(
-    *, actor, request=None, patient, instrument_id: str, answers: dict, context: dict | None = None
+    *, actor, request=None, patient, instrument_id: str, answers: dict, context: dict | None = None,
+    stored_context: dict | None = None, administered_at=None,
 ) -> Assessment:
+    """``context`` holds scoring options; ``stored_context`` facts kept beside them but not scored (the
+    diary's ``diary_day``); ``administered_at`` defaults to now (the demo seed backdates diary entries)."""
     instrument = get_instrument(instrument_id)
     result = instrument.score(answers, **(context or {}))
     if result.invalid:
@@ -38,8 +41,8 @@ def assessment_record(
     with transaction.atomic():
         assessment = Assessment.objects.create(
             patient=patient, instrument_id=instrument_id, instrument_version=result.rule_version,
-            answers=answers, context=context or {}, result=data, total=data["total"], band=result.band or "",
-            invalid=result.invalid, administered_at=timezone.now(), entered_by=actor,
+            answers=answers, context=(context or {}) | (stored_context or {}), result=data, total=data["total"],
+            band=result.band or "", invalid=result.invalid, administered_at=administered_at or timezone.now(), entered_by=actor,
             entered_by_role=actor.role, entered_via=via,
         )  # fmt: skip
         for flag in result.flags:
