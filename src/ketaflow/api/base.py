@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated
 
 from django.http import Http404
@@ -8,7 +10,7 @@ from ninja.errors import HttpError
 from ninja.parser import Parser
 from ninja.security import APIKeyHeader
 from ninja.utils import check_csrf
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from ketaflow.clinic.accounts.access import route_allowed
 from ketaflow.clinic.patients.services import StaleVersionError
@@ -101,6 +103,45 @@ def _no_nul(value: str) -> str:
 
 
 SafeStr = Annotated[str, AfterValidator(_no_nul)]
+
+# Calendar values. pydantic on its own also reads a number as a Unix time (GET /api/schedule/days/0 was
+# 1970-01-01, found by checks/fuzz_api.py) and accepts year 9999, which overflows date arithmetic
+# (OverflowError in scheduling, run 1): the API takes ISO 8601 text only, within a clinic's years.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?")
+_CLOCK_RE = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
+CLOCK_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+
+def _text(kind: str, pattern: re.Pattern, example: str):
+    def check(value):
+        if isinstance(value, str) and pattern.fullmatch(value):
+            return value
+        raise ValueError(f"must be an ISO 8601 {kind} as text, e.g. {example}")
+
+    return check
+
+
+def _in_years(value):
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ValueError(f"year {value.year} is out of range: allowed {YEAR_MIN}–{YEAR_MAX}")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_text("date", _DATE_RE, "2026-11-23")), AfterValidator(_in_years)]
+IsoDateTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_text("date-time", _DATETIME_RE, "2026-11-23T08:00:00Z")),
+    AfterValidator(_in_years),
+]
+# A wall-clock time of the clinic (no offset: the clinic's zone applies). Declared as a pattern, because
+# OpenAPI's "time" format requires an offset.
+ClockTime = Annotated[
+    dt.time,
+    BeforeValidator(_text("clock time (HH:MM, no offset)", _CLOCK_RE, "09:00")),
+    WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN, "description": "clinic wall-clock time, HH:MM"}),
+]
 
 ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 409: dict, 422: dict, 503: dict}
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Schema, Status
 from pydantic import Field
 
-from ketaflow.api.base import SafeStr, errors, operation
+from ketaflow.api.base import IsoDate, SafeStr, errors, operation
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.clinic.plans import services
 from ketaflow.clinic.plans.catalogue import PLAN_KIND, defaults_for
@@ -29,7 +29,7 @@ class PlanIn(Schema):
     escalation_cap: Decimal | None = Field(None, gt=0, le=10)
     duration_min: int = Field(ge=1, le=720)
     series_window_days: int = Field(ge=1, le=120)
-    start_date: dt.date
+    start_date: IsoDate = Field(description="today or later, years 2000–2100")
     bag_concentration_mg_per_ml: Decimal = Field(gt=0, le=100)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Schema, Status
 from pydantic import Field
 
-from ketaflow.api.base import SafeStr, errors, operation
+from ketaflow.api.base import CLOCK_PATTERN, ClockTime, IsoDate, IsoDateTime, SafeStr, errors, operation
 from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.clinic.plans.models import Plan
@@ -29,9 +29,9 @@ TAGS = ["scheduling"]
 
 
 class SlotIn(Schema):
-    index: int = Field(ge=1, le=60, description="the plan session's number")
+    index: int = Field(ge=1, le=60, strict=True, description="the plan session's number")
     chair: SafeStr = Field(min_length=1, max_length=20, description="chair short name, e.g. C1")
-    start: dt.datetime = Field(description="ISO 8601 with an offset")
+    start: IsoDateTime = Field(description="ISO 8601 with an offset, years 2000–2100")
 
 
 class AcceptIn(Schema):
@@ -40,7 +40,7 @@ class AcceptIn(Schema):
 
 class MoveIn(Schema):
     chair: SafeStr = Field(min_length=1, max_length=20)
-    start: dt.datetime
+    start: IsoDateTime = Field(description="ISO 8601 with an offset, years 2000–2100")
 
 
 class CancelIn(Schema):
@@ -62,7 +62,7 @@ class ProposalOut(Schema):
     slots: list[SlotOut]
     spacing: dict
     earliest_start_day: dt.date
-    preferred_start: dt.time
+    preferred_start: str = Field(pattern=CLOCK_PATTERN, description="clinic wall-clock time, HH:MM")
     rule_version: str
 
 
@@ -131,7 +131,7 @@ def schedule_calendar(request):
 
 
 @operation("get", "/schedule/days/{day}", "schedule_day", response={200: dict, **errors(422)}, tags=TAGS)
-def schedule_day(request, day: dt.date):
+def schedule_day(request, day: IsoDate):
     """Per chair: bookings and free gaps inside opening hours on one local day (domain day_grid)."""
     calendar = selectors.clinic_calendar(from_day=day)
     bookings = selectors.bookings_for_day(calendar=calendar, day=day, user=request.user, request=request)
@@ -154,14 +154,14 @@ def schedule_day(request, day: dt.date):
 
 
 @operation("get", "/plans/{plan_id}/proposal", "booking_propose", response={200: ProposalOut, **errors(404, 422)}, tags=TAGS)
-def booking_propose(request, plan_id: int, earliest_start_day: dt.date | None = None, preferred_start: dt.time | None = None):
+def booking_propose(request, plan_id: int, earliest_start_day: IsoDate | None = None, preferred_start: ClockTime | None = None):
     """Dates for the signed plan's sessions not booked yet. Nothing is saved: POST the slots to book them."""
     plan = _plan(request, plan_id, audit_action="booking.view")
     proposal = services.booking_propose(plan=plan, earliest_start_day=earliest_start_day, preferred_start=preferred_start)
     return {
         "ok": proposal.ok, "reason": proposal.reason, "notes": list(proposal.notes),
         "slots": [s.__dict__ for s in proposal.slots], "spacing": proposal.spacing.as_dict(),
-        "earliest_start_day": proposal.earliest_start_day, "preferred_start": proposal.preferred_start,
+        "earliest_start_day": proposal.earliest_start_day, "preferred_start": proposal.preferred_start.isoformat("minutes"),
         "rule_version": proposal.rule_version,
     }  # fmt: skip
 
@@ -230,14 +230,14 @@ def booking_cancel(request, booking_id: int, body: CancelIn):
 class ChairIn(Schema):
     code: SafeStr = Field(min_length=1, max_length=20)
     name: SafeStr = Field("", max_length=80)
-    position: int = Field(0, ge=0, le=999)
-    active: bool = True
+    position: int = Field(0, ge=0, le=999, strict=True)
+    active: bool = Field(True, strict=True)
 
 
 class DayHoursIn(Schema):
-    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
-    opens: dt.time | None = Field(None, description="local clinic time; null with closes null = closed that weekday")
-    closes: dt.time | None = None
+    weekday: int = Field(ge=0, le=6, strict=True, description="0 = Monday … 6 = Sunday")
+    opens: ClockTime | None = Field(None, description="local clinic time; null with closes null = closed that weekday")
+    closes: ClockTime | None = None
 
 
 class HoursIn(Schema):
@@ -245,7 +245,7 @@ class HoursIn(Schema):
 
 
 class ClosedDayIn(Schema):
-    day: dt.date
+    day: IsoDate = Field(description="years 2000–2100")
     reason: SafeStr = Field("", max_length=120)
 
 
