@@ -51,6 +51,9 @@ def _prediction(ci: ChartInput):
     return predict(program, weight_kg=ci.weight_kg, model=MODEL, end_min=end_min + 60, step_min=1.0)
 
 
+HEADROOM = 1.4
+
+
 def session_chart_svg(ci: ChartInput) -> str:
     fig = Figure(figsize=(9, 5.2), layout="constrained")
     FigureCanvasAgg(fig)
@@ -61,14 +64,15 @@ def session_chart_svg(ci: ChartInput) -> str:
         ys = [r for _, r in ci.rate_points] + [ci.rate_points[-1][1]]
         top.step(xs, ys, where="post", color="#1f6f8b", lw=2, label="charted rate (mg/kg/h)")
     top.set_ylabel("rate (mg/kg/h)")
-    top.set_ylim(bottom=0)
+    # headroom above the highest rate and the peak prediction, so neither hides under the frame or the legends
+    top.set_ylim(0, HEADROOM * max([r for _, r in ci.rate_points] + [ci.current_rate_mg_per_kg_per_h, 0.01]))
     prediction = _prediction(ci)
     if prediction is not None:
         cp = top.twinx()
         cp.plot(prediction.t_min, prediction.conc_plasma_ng_per_ml, color="#b45309", ls="--", lw=1.4,
-                label=f"model prediction, {prediction.prediction_site} Cp ({prediction.model_code})")
+                label=f"predicted Cp ({prediction.model_code} model)")
         cp.set_ylabel("predicted ketamine (ng/mL)")
-        cp.set_ylim(bottom=0)
+        cp.set_ylim(0, HEADROOM * max(float(np.max(prediction.conc_plasma_ng_per_ml)), 1.0))
         cp.legend(fontsize=7, loc="upper right")
     top.axvline(now_min, color="#999", lw=0.8)
     if top.get_legend_handles_labels()[0]:  # nothing delivered yet: no rate line to name

@@ -93,6 +93,12 @@ def seed_demo_clinic(*, patients: int = 20, seed: int = 20261122, today: date | 
         prescribers = [staff["dr.reyes"], staff["np.okafor"]]
         clear_screening(portal_patient, prescribers)
         seed_booked_plans(created[1:3], prescribers=prescribers, desk=desk, password_for=demo_password)
+        # Charting (issue 6): a past induction series charted to discharge, and one infusion running now.
+        from ketaflow.synth.infusions import seed_charted_sessions
+
+        if len(created) >= 4:
+            seed_charted_sessions([created[3], created[2]], prescriber=prescribers[0], nurse=nurse,
+                                  witness=staff["rn.bauer"], password_for=demo_password, rng=rng)  # fmt: skip
         logins.append(DemoLogin("patient.demo", demo_password("patient.demo"), Role.PATIENT, portal_patient.full_name))
     return logins
 

@@ -40,10 +40,11 @@ class SigningRefused(Exception):
         super().__init__("; ".join(self.blockers))
 
 
-def _weights(patient) -> tuple[WeightRecord, ...]:
+def _weights(patient, as_of: date) -> tuple[WeightRecord, ...]:
+    """The weights known on the day the plan is written (a plan dated in the past sees no later weighing)."""
     return tuple(
         WeightRecord(float(m.weight_kg), datetime.combine(m.measured_on, time(0, 0), tzinfo=UTC))
-        for m in patient.measurements.order_by("-measured_on")[:5]
+        for m in patient.measurements.filter(measured_on__lte=as_of).order_by("-measured_on")[:5]
     )
 
 
@@ -111,8 +112,8 @@ def plan_create(
     now = now or timezone.now()
     if protocol not in PLAN_KIND:
         raise DomainValidationError("protocol", f"unknown protocol {protocol!r}", ", ".join(PLAN_KIND))
-    if start_date < timezone.localdate():
-        raise DomainValidationError("start_date", "is in the past", f"on or after {timezone.localdate()}")
+    if start_date < timezone.localdate(now):
+        raise DomainValidationError("start_date", "is in the past", f"on or after {timezone.localdate(now)}")
     if amends is not None and not amendment_reason.strip():
         raise DomainValidationError("amendment_reason", "is required: say why the plan changes")
     profile = profile_for(protocol)
@@ -127,7 +128,7 @@ def plan_create(
         escalation_cap=escalation_cap if kind == "escalating" else None,
     )  # fmt: skip
     generated = generate_plan(spec)
-    weights = _weights(patient)
+    weights = _weights(patient, timezone.localdate(now))
     spacing_h = max(24.0, series_window_days * 24.0 / n_sessions) if n_sessions > 1 else 24.0
     plan_check = check_plan(
         generated, profile=profile, weights=weights, first_session_at=_first_session_at(start_date),
@@ -185,7 +186,8 @@ def plan_signing_check(plan: Plan, soft_reasons: dict[str, str]) -> SigningCheck
     )  # fmt: skip
 
 
-def plan_sign(*, actor, request=None, plan: Plan, password: str, meaning: str, soft_reasons: dict[str, str]) -> Plan:
+def plan_sign(*, actor, request=None, plan: Plan, password: str, meaning: str, soft_reasons: dict[str, str],
+              now: datetime | None = None) -> Plan:
     """The prescriber re-enters their password and states the meaning; the signed plan is locked."""
     if actor.role != Role.PRESCRIBER:
         raise DomainValidationError("signer", "only a prescriber may sign a treatment plan")
@@ -199,7 +201,7 @@ def plan_sign(*, actor, request=None, plan: Plan, password: str, meaning: str, s
         raise SigningRefused(check.blockers)
     with transaction.atomic():
         updated = Plan.objects.filter(pk=plan.pk, status=Plan.Status.DRAFT).update(
-            status=Plan.Status.SIGNED, signed_by=actor, signed_at=timezone.now(), signature_meaning=meaning,
+            status=Plan.Status.SIGNED, signed_by=actor, signed_at=now or timezone.now(), signature_meaning=meaning,
             soft_reasons=reasons,
         )  # fmt: skip
         if not updated:
