@@ -111,6 +111,8 @@ POLICY: dict[str, frozenset[str]] = {
     "api:plan_get": frozenset({P, N, F, PT}),
     "api:plan_sign": frozenset({P}),
     "api:plan_amend": frozenset({P}),
+    "api:dosing_order_check": frozenset({P, N}),
+    "api:pk_simulate": frozenset({P, N, A}),
     "api:schedule_calendar": STAFF_ROLES,
     "api:schedule_day": frozenset({P, N, F}),
     "api:booking_propose": frozenset({P, N, F}),
