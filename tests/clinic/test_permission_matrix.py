@@ -72,7 +72,14 @@ def ids(patients, staff):
     scheduling = _scheduling_ids(staff, plan)
     return {"patient_id": patients["ana"].pk, "consultation_id": consultation.pk, "user_id": staff["nurse"].pk,
             "name": "drug_classes", "record_id": record.pk, "assessment_id": assessment.pk,
-            "task_id": assessment.tasks.get().pk, "instrument_id": "phq9", "plan_id": plan.pk} | scheduling  # fmt: skip
+            "task_id": assessment.tasks.get().pk, "instrument_id": "phq9", "plan_id": plan.pk} | scheduling \
+        | _outcome_ids(plan)  # fmt: skip
+
+
+def _outcome_ids(plan):
+    from tests.clinic.outcomes_fixtures import proposal_row
+
+    return {"proposal_id": proposal_row(plan).pk}
 
 
 def _scheduling_ids(staff, plan):

@@ -3,6 +3,7 @@
 from ketaflow.api import assessments as _assessments  # noqa: F401
 from ketaflow.api import dosing as _dosing  # noqa: F401
 from ketaflow.api import infusions as _infusions  # noqa: F401
+from ketaflow.api import outcomes as _outcomes  # noqa: F401
 from ketaflow.api import patients as _patients  # noqa: F401  (registers the routes)
 from ketaflow.api import plans as _plans  # noqa: F401
 from ketaflow.api import scheduling as _scheduling  # noqa: F401

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ketaflow.clinic.plans",
     "ketaflow.clinic.infusions",
     "ketaflow.clinic.scheduling",
+    "ketaflow.clinic.outcomes",
     "ketaflow.clinic.diaries",
 ]
 

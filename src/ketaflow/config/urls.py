@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("ketaflow.clinic.plans.urls")),
     path("", include("ketaflow.clinic.infusions.urls")),
     path("", include("ketaflow.clinic.scheduling.urls")),
+    path("", include("ketaflow.clinic.outcomes.urls")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,158 @@
+"""Outcomes: response summaries per plan, the staff worklist, booster / review proposals, the timeline data.
+
+Decision support: every result carries its rule version and source (IMMPACT or labelled clinic policy);
+proposals are never orders, and a booster is acted on only by a prescriber signing its plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.shortcuts import get_object_or_404
+from ninja import Schema
+from pydantic import Field
+
+from ketaflow.api.base import SafeStr, errors, operation
+from ketaflow.clinic.audit.services import audit_record
+from ketaflow.clinic.outcomes import selectors, services
+from ketaflow.clinic.outcomes.models import Proposal
+from ketaflow.clinic.outcomes.timeline import timeline_data, timeline_input
+from ketaflow.clinic.patients.selectors import patient_get
+
+TAGS = ["outcomes"]
+
+
+class DecisionOut(Schema):
+    id: int
+    kind: str
+    summary: str
+    result: dict
+    inputs: dict
+    rule_version: str
+    source: dict
+    decided_at: dt.datetime
+
+
+class CourseOut(Schema):
+    plan_id: int
+    decisions: dict[str, DecisionOut]
+
+
+class ProposalOut(Schema):
+    id: int
+    patient_id: uuid.UUID
+    plan_id: int
+    kind: str
+    status: str
+    reason: str
+    booster_protocol_code: str
+    relapse_day: dt.date | None
+    rule_version: str
+    source: dict
+    inputs: dict
+    created_at: dt.datetime
+    booster_plan_id: int | None
+    closed_at: dt.datetime | None
+    close_reason: str
+    decision_support: str = "a proposal for a clinician to review; not an order and no claim of efficacy"
+
+
+class SummaryOut(Schema):
+    patient_id: uuid.UUID
+    courses: list[CourseOut]
+    proposals: list[ProposalOut]
+    diary: dict
+
+
+class WorklistItemOut(Schema):
+    kind: str = Field(description="booster | review | diary | alert | vitals")
+    text: str
+    at: dt.datetime
+    proposal_id: int | None = None
+    task_id: int | None = None
+    session_id: int | None = None
+
+
+class WorklistRowOut(Schema):
+    patient_id: uuid.UUID
+    family_name: str
+    given_name: str
+    record_number: str
+    items: list[WorklistItemOut]
+
+
+class DismissIn(Schema):
+    reason: SafeStr = Field(min_length=1, max_length=300, description="why the proposal is dismissed")
+
+
+def _summary(patient) -> dict:
+    decisions = selectors.current_decisions(patient=patient)
+    return {
+        "patient_id": patient.pk,
+        "courses": [{"plan_id": pid, "decisions": kinds} for pid, kinds in decisions.items()],
+        "proposals": selectors.proposals_for_patient(patient=patient),
+        "diary": selectors.diary_state(patient=patient),
+    }
+
+
+@operation("get", "/patients/{patient_id}/outcomes", "outcome_summary", response={200: SummaryOut, **errors(404)}, tags=TAGS)
+def outcome_summary(request, patient_id: uuid.UUID):
+    """The stored response summary of each signed plan (baseline, IMMPACT classes, PGIC, FIQR, PHQ-9, relapse,
+    proposal), each decision with its inputs, rule version and source. Evaluates first; stores only changes."""
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="outcomes.view")
+    services.outcomes_evaluate_patient(patient=patient, trigger="api")
+    return _summary(patient)
+
+
+@operation("post", "/patients/{patient_id}/outcomes/evaluate", "outcome_evaluate", response={200: SummaryOut, **errors(404)},
+           tags=TAGS)  # fmt: skip
+def outcome_evaluate(request, patient_id: uuid.UUID):
+    """Evaluate now (e.g. after new assessments arrived); idempotent."""
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="outcomes.evaluate")
+    services.outcomes_evaluate_patient(patient=patient, trigger="api")
+    return _summary(patient)
+
+
+@operation("get", "/patients/{patient_id}/outcomes/timeline", "outcome_timeline", response={200: dict, **errors(404)},
+           tags=TAGS)  # fmt: skip
+def outcome_timeline(request, patient_id: uuid.UUID):
+    """The data behind the chart's timeline: infusions with dose, side effects, scores, goal lines, markers."""
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="outcomes.timeline")
+    return timeline_data(timeline_input(patient=patient))
+
+
+@operation("get", "/worklist", "worklist", response={200: list[WorklistRowOut], **errors()}, tags=TAGS)
+def worklist(request):
+    """Patients with a booster or review proposed, a diary overdue, an open alert or an unanswered vitals alert."""
+    services.outcomes_evaluate_all(trigger="worklist")
+    rows = selectors.worklist()
+    audit_record(actor=request.user, action="worklist.view", request=request, object_type="worklist",
+                 detail={"patients": len(rows), "via": "api"})  # fmt: skip
+    out = []
+    for r in rows:
+        items = [{"kind": i["kind"], "text": i["text"], "at": i["at"],
+                  "proposal_id": i["proposal"].pk if "proposal" in i else None,
+                  "task_id": i["task"].pk if "task" in i else None,
+                  "session_id": i["session"].pk if "session" in i else None} for i in r.items]  # fmt: skip
+        p = r.patient
+        out.append({"patient_id": p.pk, "family_name": p.family_name, "given_name": p.given_name,
+                    "record_number": p.record_number, "items": items})  # fmt: skip
+    return out
+
+
+@operation("get", "/patients/{patient_id}/proposals", "proposal_list", response={200: list[ProposalOut], **errors(404)},
+           tags=TAGS)  # fmt: skip
+def proposal_list(request, patient_id: uuid.UUID):
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="proposal.list")
+    return selectors.proposals_for_patient(patient=patient)
+
+
+@operation("post", "/proposals/{proposal_id}/dismiss", "proposal_dismiss", response={200: ProposalOut, **errors(404)},
+           tags=TAGS)  # fmt: skip
+def proposal_dismiss(request, proposal_id: int, body: DismissIn):
+    """A prescriber dismisses a proposal with a reason (422 when it is already closed)."""
+    proposal = get_object_or_404(Proposal, pk=proposal_id)
+    patient_get(user=request.user, patient_id=proposal.patient_id, request=request, audit_action="")
+    return services.proposal_close(actor=request.user, request=request, proposal=proposal,
+                                   outcome=Proposal.Status.DISMISSED, reason=body.reason)  # fmt: skip

@@ -1,0 +1,106 @@
+"""One patient's timeline (matplotlib, Agg, SVG): infusions with their dose, side effects, patient-reported
+scores over time and the plan's goals drawn as lines. Values in, SVG out; no database here."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import matplotlib.dates as mdates
+from matplotlib import rcParams
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+PAIN_SERIES = {"pain_nrs_average_24h": ("pain, 24-h average (diary)", "#b91c1c"),
+               "pain_nrs_current": ("pain now", "#f87171")}  # fmt: skip
+SCORE_SERIES = {"phq9": ("PHQ-9 (0–27)", "#1d4ed8"), "fiqr": ("FIQR (0–100)", "#7c3aed"),
+                "gad7": ("GAD-7 (0–21)", "#0f766e")}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Infusion:
+    day: date
+    dose_mg_per_kg: float | None
+    label: str  # "given" | "planned"
+    plan_label: str
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    series: str  # a key of PAIN_SERIES or SCORE_SERIES
+    value: float
+    label: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class TimelineInput:
+    today: date
+    infusions: list[Infusion] = field(default_factory=list)
+    side_effects: list[tuple[date, str]] = field(default_factory=list)
+    scores: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
+    goals: list[GoalLine] = field(default_factory=list)
+    markers: list[tuple[date, str]] = field(default_factory=list)  # relapse, proposals
+
+
+def _span(ti: TimelineInput) -> tuple[date, date]:
+    days = [i.day for i in ti.infusions] + [d for pts in ti.scores.values() for d, _ in pts] + [ti.today]
+    first, last = min(days), max(days)
+    return first - timedelta(days=2), last + timedelta(days=2)
+
+
+def timeline_svg(ti: TimelineInput) -> str:
+    rcParams["svg.hashsalt"] = "ketaflow-timeline"  # byte-stable output for the same input
+    fig = Figure(figsize=(9, 6), layout="constrained")
+    FigureCanvasAgg(fig)
+    dose_ax, pain_ax, score_ax = fig.subplots(3, 1, sharex=True, height_ratios=(1.3, 2, 2))
+    given = [i for i in ti.infusions if i.label == "given"]
+    planned = [i for i in ti.infusions if i.label == "planned"]
+    if given:
+        dose_ax.bar([i.day for i in given], [i.dose_mg_per_kg or 0 for i in given], width=0.8, color="#1f6f8b",
+                    label="infusion given (delivered mg/kg)")  # fmt: skip
+    if planned:
+        dose_ax.bar([i.day for i in planned], [i.dose_mg_per_kg or 0 for i in planned], width=0.8, fill=False,
+                    edgecolor="#1f6f8b", ls="--", label="planned (mg/kg)")  # fmt: skip
+    for day, _kind in ti.side_effects:
+        dose_ax.annotate("▲", (day, 0), color="#b45309", fontsize=8, ha="center", va="bottom")
+    dose_ax.set_ylabel("dose (mg/kg)", fontsize=8)
+    if ti.side_effects:
+        dose_ax.plot([], [], ls="none", marker="^", color="#b45309", label="side effect charted")
+    if dose_ax.get_legend_handles_labels()[0]:
+        dose_ax.legend(fontsize=7, loc="upper left")
+    dose_ax.set_title("Infusions, side effects, patient-reported scores and plan goals", fontsize=9, loc="left")
+    _series(pain_ax, ti, PAIN_SERIES, "pain NRS (0–10)", (0, 10.5))
+    _series(score_ax, ti, SCORE_SERIES, "score", None)
+    for ax in (dose_ax, pain_ax, score_ax):
+        ax.axvline(ti.today, color="#999", lw=0.8)
+        for day, _text in ti.markers:
+            ax.axvline(day, color="#6b7280", lw=0.7, ls=":")
+    for day, text in ti.markers:
+        pain_ax.annotate(text, (day, 1.0), xycoords=("data", "axes fraction"), fontsize=6, rotation=90, va="top")
+    first, last = _span(ti)
+    score_ax.set_xlim(first, last)
+    score_ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _series(ax, ti: TimelineInput, series: dict, ylabel: str, ylim) -> None:
+    for key, (label, colour) in series.items():
+        points = sorted(ti.scores.get(key, []))
+        if points:
+            ax.plot([d for d, _ in points], [v for _, v in points], marker="o", ms=2.5, lw=1, color=colour, label=label)
+    for goal in ti.goals:
+        if goal.series in series:
+            colour = series[goal.series][1]
+            ax.hlines(goal.value, goal.start, goal.end, colors=colour, linestyles="--", lw=1, label=goal.label)
+    ax.set_ylabel(ylabel, fontsize=8)
+    if ylim:
+        ax.set_ylim(*ylim)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=6.5, loc="upper left", ncol=2)
+    else:
+        ax.text(0.5, 0.5, "no scores recorded yet", transform=ax.transAxes, ha="center", fontsize=8, color="#6b7280")
