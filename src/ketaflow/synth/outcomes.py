@@ -104,20 +104,27 @@ def relapse_story(patient, prescriber, actor, *, today: date, confirm_today: boo
     return plan
 
 
-def seed_outcomes(patients, *, prescriber, password_for) -> None:
+def seed_outcomes(patients, *, prescribers, password_for) -> list:
     """patients[0]: pain returned (booster proposed on first start); patients[1]: the portal patient
-    `patient.booster`, whose entry today confirms the relapse. Then every signed plan is evaluated."""
+    `patient.booster`, whose diary entry today confirms the relapse. Then every signed plan is evaluated.
+    Returns the demo login it created."""
     from ketaflow.clinic.outcomes.services import outcomes_evaluate_all
+    from ketaflow.synth.demo import DemoLogin
+    from ketaflow.synth.schedule import clear_screening
 
     today = timezone.localdate()
+    prescriber, logins = prescribers[0], []
+    clear_screening(patients[0], prescribers)
     relapse_story(patients[0], prescriber, prescriber, today=today, confirm_today=True)
     if len(patients) > 1:
+        patient = patients[1]
         user = User.objects.create_user(
             username=BOOSTER_LOGIN, password=password_for(BOOSTER_LOGIN), role=Role.PATIENT,
-            first_name=patients[1].given_name, last_name=patients[1].family_name,
+            first_name=patient.given_name, last_name=patient.family_name,
         )  # fmt: skip
-        Patient.objects.filter(pk=patients[1].pk).update(user=user)
-        relapse_story(patients[1], prescriber, user, today=today, confirm_today=False)
+        Patient.objects.filter(pk=patient.pk).update(user=user)
+        clear_screening(patient, prescribers)
+        relapse_story(patient, prescriber, user, today=today, confirm_today=False)
+        logins.append(DemoLogin(BOOSTER_LOGIN, password_for(BOOSTER_LOGIN), Role.PATIENT, patient.full_name))
     outcomes_evaluate_all(trigger="seed")
-
-
+    return logins
