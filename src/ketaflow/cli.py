@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ketaflow.commands import backup as backup_commands
 
     backup_commands.register(sub)
+    from ketaflow.commands import idempotency as idempotency_commands
+
+    idempotency_commands.register(sub)
     return parser
 
 

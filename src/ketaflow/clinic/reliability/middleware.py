@@ -28,12 +28,14 @@ import hashlib
 import json
 import logging
 import re
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
 from ketaflow.clinic.reliability.models import IdempotencyRecord
+from ketaflow.clinic.reliability.retention import DEFAULT_RETENTION_H, MIN_RETENTION_H, PRUNE_BATCH
 
 log = logging.getLogger("ketaflow.idempotency")
 
@@ -206,7 +208,32 @@ def _audit_replay(request, record: IdempotencyRecord) -> None:
     )  # fmt: skip
 
 
-def prune_idempotency_records(*, older_than) -> int:
-    """Delete records created before ``older_than`` (a retry window of a day is plenty for tablets)."""
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=older_than).delete()
+def prune_idempotency_records(*, older_than=None, now=None, retention_h: float = DEFAULT_RETENTION_H,
+                              batch_size: int = PRUNE_BATCH, max_batches: int | None = None) -> int:
+    """Delete idempotency records created before ``older_than`` (default: ``now`` − ``retention_h``).
+
+    Safe to run from a periodic tick, concurrently and repeatedly: it deletes in short transactions of at
+    most ``batch_size`` rows (a writer never waits long for the lock), deletes only what is already past the
+    cut-off, and stops after ``max_batches`` if given (the next tick continues). A cut-off less than
+    MIN_RETENTION_H in the past is refused, so a retry still in progress can never write twice.
+    Returns the number of records deleted.
+    """
+    now = now or timezone.now()
+    cutoff = older_than if older_than is not None else now - timedelta(hours=retention_h)
+    if cutoff > now - timedelta(hours=MIN_RETENTION_H):
+        raise ValueError(f"retention: keys must be kept at least {MIN_RETENTION_H} h (cut-off {cutoff.isoformat()})")
+    if batch_size < 1:
+        raise ValueError("batch_size: must be at least 1")
+    deleted = batches = 0
+    while max_batches is None or batches < max_batches:
+        ids = list(IdempotencyRecord.objects.filter(created_at__lt=cutoff).order_by("created_at")
+                   .values_list("pk", flat=True)[:batch_size])  # fmt: skip
+        if not ids:
+            break
+        with transaction.atomic():
+            count, _ = IdempotencyRecord.objects.filter(pk__in=ids, created_at__lt=cutoff).delete()
+        deleted += count
+        batches += 1
+    if deleted:
+        log.info("pruned %d idempotency records created before %s", deleted, cutoff.isoformat())
     return deleted
