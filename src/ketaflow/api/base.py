@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from ketaflow.clinic.accounts.access import route_allowed
 from ketaflow.clinic.patients.services import StaleVersionError
+from ketaflow.clinic.reliability.middleware import KEY_PATTERN, UNSAFE_METHODS
 from ketaflow.domain.errors import DomainValidationError
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -73,9 +74,29 @@ api = NinjaAPI(
 )
 
 
+IDEMPOTENCY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "pattern": KEY_PATTERN.pattern},
+    "description": (
+        "A client-generated key (e.g. a UUID) that makes a retry safe: the same key with the same request "
+        "answers the first answer again (header `Idempotent-Replayed: true`) and writes nothing twice; the "
+        "same key with another request → 422; while the first request with the key is still running → 409. "
+        "A 4xx answer does not use up the key. Keys are per user and kept for at least a day."
+    ),
+}
+
+
 def operation(method: str, path: str, name: str, **kwargs):
-    """Register an API operation whose access is the access table's entry ``api:<name>``."""
+    """Register an API operation whose access is the access table's entry ``api:<name>``. Writes document
+    the ``Idempotency-Key`` header (clinic/reliability/middleware.py) and its 409."""
     kwargs.setdefault("auth", Allow(f"api:{name}"))
+    if method.upper() in UNSAFE_METHODS:
+        extra = kwargs.setdefault("openapi_extra", {})
+        extra["parameters"] = [*extra.get("parameters", []), dict(IDEMPOTENCY_HEADER)]
+        if isinstance(kwargs.get("response"), dict):
+            kwargs["response"] = {**kwargs["response"], 409: kwargs["response"].get(409, dict)}
     return getattr(api, method)(path, url_name=name, operation_id=name, **kwargs)
 
 
