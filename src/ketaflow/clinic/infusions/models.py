@@ -61,6 +61,10 @@ class InfusionSession(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["patient", "-created_at"]), models.Index(fields=["status"])]
 
+    @property
+    def status_label(self) -> str:
+        return self.status.replace("_", " ")
+
 
 class RateEvent(models.Model):
     """A pump event: start, change, pause (rate 0), resume, stop. The segments between them are the dose."""

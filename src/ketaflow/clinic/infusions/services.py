@@ -95,7 +95,7 @@ def _vitals(session, actor, phase: str, reading: VitalsReading, at, rhythm_note=
 
 def session_check_in(*, actor, request=None, session_id: int, expected_version: int, now: datetime,
                      escort_confirmed: bool, escort_name: str, fasting_hours_solids, pregnancy_test_negative,
-                     pre_pain_nrs: int | None, vitals: VitalsReading, bag_lot: str, bag_concentration_mg_per_ml,
+                     pre_pain_nrs: int | None, vitals: VitalsReading | None, bag_lot: str, bag_concentration_mg_per_ml,
                      bag_volume_ml) -> InfusionSession:  # fmt: skip
     """Record the pre-infusion checks; a failed check blocks the start and says why (nothing is saved)."""
     with transaction.atomic():
@@ -108,7 +108,7 @@ def session_check_in(*, actor, request=None, session_id: int, expected_version: 
         session.pregnancy_test_negative = pregnancy_test_negative
         session.pre_pain_nrs, session.bag_lot = pre_pain_nrs, bag_lot.strip()
         session.bag_concentration_mg_per_ml, session.bag_volume_ml = bag_concentration_mg_per_ml, bag_volume_ml
-        facts = checkin_facts(session, now=now, pre_vitals_recorded=True,
+        facts = checkin_facts(session, now=now, pre_vitals_recorded=vitals is not None,
                               hours_since_last=hours_since_last_session(session, now=now))  # fmt: skip
         gate = check_in_gate(facts)
         if not gate.ok:
