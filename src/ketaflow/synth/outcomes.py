@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ketaflow.clinic.accounts.models import User
 from ketaflow.clinic.accounts.roles import Role
+from ketaflow.clinic.assessments.models import Assessment
 from ketaflow.clinic.assessments.services import assessment_record
 from ketaflow.clinic.infusions.models import InfusionSession
 from ketaflow.clinic.patients.models import Patient
@@ -84,14 +85,19 @@ def intake_scores(patient, actor, *, day: date, seed: int) -> None:
                           administered_at=_at(day, 11))  # fmt: skip
 
 
-def relapse_story(patient, prescriber, actor, *, today: date, confirm_today: bool) -> Plan:
+def relapse_story(patient, prescriber, actor, *, today: date, confirm_today: bool, intake: bool = True) -> Plan:
     """Baseline 8, six infusions, pain 3 for weeks, then back up. With confirm_today the rolling mean has
     relapsed on 3 consecutive days by yesterday; without it, today's diary entry is the one that confirms it
     (the days before have gaps, so today's window is evaluable only with today's entry)."""
     last = today - timedelta(days=30)
     first = last - timedelta(days=SERIES_OFFSETS[-1])
     plan = past_series(patient, prescriber, first_day=first)
-    intake_scores(patient, actor, day=first - timedelta(days=8), seed=len(patient.record_number) + first.toordinal())
+    if not intake:  # the demo's intake forms were filled "today": move them to before this story's series
+        start_of_today = _at(today, 0)
+        Assessment.objects.filter(patient=patient, administered_at__gte=start_of_today).update(
+            administered_at=_at(first - timedelta(days=8), 11))
+    else:
+        intake_scores(patient, actor, day=first - timedelta(days=8), seed=len(patient.record_number) + first.toordinal())
     diary_days(patient, actor, first_day=first - timedelta(days=7), values=[8] * 7)
     during = [6, 6, 5, 5, 4, 4, 4, 3, 3, 3, 3]
     diary_days(patient, actor, first_day=first, values=during)
@@ -115,7 +121,7 @@ def seed_outcomes(patients, *, prescribers, password_for) -> list:
     today = timezone.localdate()
     prescriber, logins = prescribers[0], []
     clear_screening(patients[0], prescribers)
-    relapse_story(patients[0], prescriber, prescriber, today=today, confirm_today=True)
+    relapse_story(patients[0], prescriber, prescriber, today=today, confirm_today=True, intake=False)
     if len(patients) > 1:
         patient = patients[1]
         user = User.objects.create_user(
@@ -124,7 +130,7 @@ def seed_outcomes(patients, *, prescribers, password_for) -> list:
         )  # fmt: skip
         Patient.objects.filter(pk=patient.pk).update(user=user)
         clear_screening(patient, prescribers)
-        relapse_story(patient, prescriber, user, today=today, confirm_today=False)
+        relapse_story(patient, prescriber, user, today=today, confirm_today=False, intake=False)
         logins.append(DemoLogin(BOOSTER_LOGIN, password_for(BOOSTER_LOGIN), Role.PATIENT, patient.full_name))
     outcomes_evaluate_all(trigger="seed")
     return logins

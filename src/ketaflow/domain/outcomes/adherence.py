@@ -1,7 +1,7 @@
 """Does a patient's diary need a call from the clinic? Read from the diary status (diary_schedule.py).
 
 Clinic policy, labelled default: a weekly or post-series questionnaire past its grace period, or at least
-3 of the last 7 daily entries missed. Missed days are never filled in; this only says who to contact.
+3 of the last 7 diary days with no daily entry at all. Missed days are never filled in; this only says who to contact.
 """
 
 from __future__ import annotations
@@ -58,12 +58,11 @@ def diary_attention(
     overdue = tuple(
         f"{i.instrument} due {i.due_day.isoformat()}" for i in status.items if i.status == "overdue"
     )
-    # Several daily items share a day: count days, not items.
-    missed_days = {
-        i.due_day
-        for i in status.items
-        if i.status == "missed" and schedule.group(i.instrument) == "daily" and since <= i.due_day < status.today
-    }
+    # Several daily items share a day: a day is missed when none of them was filled (a skipped fatigue
+    # rating on a day with a pain entry is not a missed diary day).
+    daily = [i for i in status.items if schedule.group(i.instrument) == "daily" and since <= i.due_day < status.today]
+    filled = {i.due_day for i in daily if i.status == "done"}
+    missed_days = {i.due_day for i in daily if i.status == "missed"} - filled
     parts = []
     if overdue:
         parts.append("overdue: " + ", ".join(overdue))
