@@ -81,4 +81,4 @@ def cadence_for(session, *, now: datetime):
 def sessions_for_patient(*, patient, limit: int = 50):
     from ketaflow.clinic.infusions.models import InfusionSession
 
-    return list(InfusionSession.objects.filter(patient=patient).select_related("plan_session")[:limit])
+    return list(InfusionSession.objects.filter(patient=patient).select_related("plan_session", "plan")[:limit])

@@ -31,7 +31,9 @@ def session_open(request, patient_id, plan_id: int, index: int):
     if existing:
         return redirect("infusions:session", session_id=existing.pk)
     try:
-        session = services.session_create(actor=request.user, request=request, plan_session=plan_session)
+        booking = plan_session.bookings.filter(status="booked").order_by("start").first()
+        session = services.session_create(actor=request.user, request=request, plan_session=plan_session,
+                                          scheduled_for=booking.start if booking else None)  # fmt: skip
     except DomainValidationError as exc:
         messages.error(request, str(exc))
         return redirect("plans:detail", patient_id=patient.pk, plan_id=plan.pk)
