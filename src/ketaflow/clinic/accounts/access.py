@@ -58,6 +58,7 @@ POLICY: dict[str, frozenset[str]] = {
     "plans:amend": frozenset({P}),
     "plans:handout": frozenset({P, N, F, PT}),
     "plans:handout_pdf": frozenset({P, N, F, PT}),
+    "plans:prediction": frozenset({P, N, F}),
     # infusion sessions (charting)
     "infusions:open": frozenset({P, N}),
     "infusions:session": frozenset({P, N}),

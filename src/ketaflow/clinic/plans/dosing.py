@@ -24,7 +24,7 @@ from ketaflow.domain.dosing import (
     missing_override_reasons,
 )
 from ketaflow.domain.errors import DomainValidationError
-from ketaflow.domain.pk import Prediction, predict, program_from_order
+from ketaflow.domain.pk import Prediction, predict, program_from_order, program_from_segments
 
 PREDICTION_MODEL = "kamp2020"  # the model the session chart draws (reports/session_chart.py)
 WASHOUT_MIN = 120.0
@@ -120,3 +120,29 @@ def order_check(
 
 def reasons_needed(check: OrderCheck) -> tuple[str, ...]:
     return missing_override_reasons(check, {})
+
+
+def plan_session_program(plan, session):
+    """One planned session as a PK programme: its rate for its length, or its mg/kg spread over the minutes."""
+    if session.dose_unit == "rate_mg_per_kg_per_h":
+        amount = units.Quantity(float(session.dose_value), units.MG_PER_KG_PER_H)
+        return program_from_segments([(float(session.duration_min), amount)])
+    minutes = float(plan.dose_over_min or session.duration_min)
+    return program_from_segments([(minutes, units.Quantity(float(session.dose_value), units.MG_PER_KG))])
+
+
+def plan_session_predictions(plan, sessions, *, model: str = PREDICTION_MODEL) -> dict[int, Prediction]:
+    """Predicted Cp of each planned session for the plan's dosing weight (none without one); sessions with
+    the same dose share one solve."""
+    if plan.dosing_weight_kg is None:
+        return {}
+    weight = float(plan.dosing_weight_kg)
+    solved: dict[tuple, Prediction] = {}
+    out = {}
+    for s in sessions:
+        key = (s.dose_unit, s.dose_value, s.duration_min)
+        if key not in solved:
+            program = plan_session_program(plan, s)
+            solved[key] = predict(program, weight_kg=weight, model=model, end_min=program.end_min + WASHOUT_MIN)
+        out[s.index] = solved[key]
+    return out

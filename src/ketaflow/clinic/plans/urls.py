@@ -10,4 +10,5 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/plans/<int:plan_id>/amend/", views.plan_amend, name="amend"),
     path("patients/<uuid:patient_id>/plans/<int:plan_id>/handout/", views.handout, name="handout"),
     path("patients/<uuid:patient_id>/plans/<int:plan_id>/handout.pdf", views.handout_pdf_view, name="handout_pdf"),
+    path("patients/<uuid:patient_id>/plans/<int:plan_id>/prediction.svg", views.plan_prediction_svg, name="prediction"),
 ]

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ketaflow.clinic.core.forms import add_domain_error
 from ketaflow.clinic.patients.selectors import patient_get
-from ketaflow.clinic.plans import forms, services
+from ketaflow.clinic.plans import dosing, forms, services
 from ketaflow.clinic.plans.catalogue import defaults_for, profile_for
 from ketaflow.clinic.plans.handout import handout_context, handout_pdf
 from ketaflow.clinic.plans.models import Plan
 from ketaflow.clinic.scheduling.selectors import bookings_for_plan
 from ketaflow.domain.errors import DomainValidationError
+from ketaflow.reports.pk_plot import prediction_svg
 
 PLAN_FIELDS = ("n_sessions", "start_dose", "escalation_step", "escalation_cap", "duration_min",
                "series_window_days", "start_date", "bag_concentration_mg_per_ml")  # fmt: skip
@@ -46,16 +47,52 @@ def plan_new(request, patient_id):
     return render(request, "plans/plan_form.html", context, status=422 if form.errors else 200)
 
 
+def _sessions_with_predictions(plan: Plan) -> tuple[list, int | None, object]:
+    """The plan's sessions, each with its predicted peak Cp (ng/mL) for the plan's dosing weight, the session
+    the chart shows (the highest predicted peak) and one prediction for the caption (model, site, label)."""
+    sessions = list(plan.sessions.all())
+    predictions = dosing.plan_session_predictions(plan, sessions)
+    for s in sessions:
+        p = predictions.get(s.index)
+        s.predicted_peak_ng_per_ml = None if p is None else round(p.cmax_mg_per_l * 1000.0)
+    if not predictions:
+        return sessions, None, None
+    shown = max(predictions, key=lambda i: (predictions[i].cmax_mg_per_l, -i))
+    return sessions, shown, predictions[shown]
+
+
 @require_http_methods(["GET"])
 def plan_detail(request, patient_id, plan_id: int):
     patient, plan = _plan(request, patient_id, plan_id, audit_action="plan.view")
     signing = services.plan_signing_check(plan, plan.soft_reasons) if plan.status == Plan.Status.DRAFT else None
+    sessions, shown, prediction = _sessions_with_predictions(plan)
     context = {
-        "patient": patient, "plan": plan, "sessions": list(plan.sessions.all()), "signing": signing,
+        "patient": patient, "plan": plan, "sessions": sessions, "signing": signing,
         "sign_form": forms.SignForm(), "history": _history(plan),
-        "bookings": bookings_for_plan(plan=plan),
+        "bookings": bookings_for_plan(plan=plan), "chart_session": shown, "prediction": prediction,
     }  # fmt: skip
     return render(request, "plans/plan_detail.html", context)
+
+
+@require_http_methods(["GET"])
+def plan_prediction_svg(request, patient_id, plan_id: int):
+    """The predicted plasma ketamine of one planned session (``?session=N``, default the highest peak) for
+    the plan's dosing weight: a model prediction, with the effect bands as reference ranges."""
+    patient, plan = _plan(request, patient_id, plan_id, audit_action="plan.prediction")
+    sessions = list(plan.sessions.all())
+    predictions = dosing.plan_session_predictions(plan, sessions)
+    if not predictions:
+        raise Http404("No dosing weight: no prediction.")
+    try:
+        index = int(request.GET.get("session") or max(predictions, key=lambda i: predictions[i].cmax_mg_per_l))
+    except ValueError:
+        raise Http404("No such session.") from None
+    if index not in predictions:
+        raise Http404("No such session.")
+    title = f"Session {index}, {plan.dosing_weight_kg} kg — predicted Cp ({predictions[index].model_code})"
+    response = HttpResponse(prediction_svg(predictions[index], title=title), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _history(plan: Plan) -> list[Plan]:
@@ -86,8 +123,10 @@ def plan_sign(request, patient_id, plan_id: int):
     else:
         error = "Enter your password and the meaning of your signature."
     signing = services.plan_signing_check(plan, reasons)
+    sessions, shown, prediction = _sessions_with_predictions(plan)
     context = {
-        "patient": patient, "plan": plan, "sessions": list(plan.sessions.all()), "signing": signing,
+        "patient": patient, "plan": plan, "sessions": sessions, "signing": signing,
+        "chart_session": shown, "prediction": prediction,
         "sign_form": form, "sign_error": error, "entered_reasons": reasons, "history": _history(plan),
     }  # fmt: skip
     return render(request, "plans/plan_detail.html", context, status=422)
