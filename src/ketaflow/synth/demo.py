@@ -100,7 +100,8 @@ def seed_demo_clinic(*, patients: int = 20, seed: int = 20261122, today: date | 
             seed_charted_sessions([created[3], created[2]], prescriber=prescribers[0], nurse=nurse,
                                   witness=staff["rn.bauer"], password_for=demo_password, rng=rng)  # fmt: skip
         logins.append(DemoLogin("patient.demo", demo_password("patient.demo"), Role.PATIENT, portal_patient.full_name))
-        from ketaflow.synth.outcomes import seed_outcomes  # outcomes (issue 7): a booster proposed on first start
+        # Outcomes (issue 7): a booster proposed on first start, and a portal patient whose pain returns.
+        from ketaflow.synth.outcomes import seed_outcomes
 
         logins += seed_outcomes(created[4:6], prescribers=prescribers, password_for=demo_password)
     return logins

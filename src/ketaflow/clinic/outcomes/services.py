@@ -166,7 +166,7 @@ def fingerprints(patient_ids, *, now: datetime) -> dict:
     return {pk: "|".join(p) for pk, p in parts.items()}
 
 
-def outcomes_evaluate_all(*, now: datetime | None = None, trigger: str = "tick") -> dict:
+def outcomes_evaluate_all(now: datetime | None = None, *, trigger: str = "tick") -> dict:
     """Every patient with a signed plan; patients whose fingerprint is unchanged are skipped."""
     from ketaflow.clinic.patients.models import Patient
 

@@ -60,16 +60,16 @@ def timeline(request, patient_id):
     return HttpResponse(timeline_svg(timeline_input(patient=patient)), content_type="image/svg+xml")
 
 
-def _proposal(request, proposal_id) -> Proposal:
+def _proposal(request, proposal_id, audit_action: str = "") -> Proposal:
     proposal = get_object_or_404(Proposal.objects.select_related("patient", "plan"), pk=proposal_id)
-    patient_get(user=request.user, patient_id=proposal.patient_id, request=request, audit_action="")
+    patient_get(user=request.user, patient_id=proposal.patient_id, request=request, audit_action=audit_action)
     return proposal
 
 
 @require_http_methods(["GET", "POST"])
 def booster_draft(request, proposal_id: int):
     """A plan form prefilled from the booster protocol and the dose last given; the prescriber then signs."""
-    proposal = _proposal(request, proposal_id)
+    proposal = _proposal(request, proposal_id, audit_action="proposal.view")
     if proposal.kind != Proposal.Kind.BOOSTER:
         raise Http404("Not a booster proposal.")
     if proposal.status != Proposal.Status.OPEN:
