@@ -151,3 +151,18 @@ def test_roles_without_charting_get_403_and_bad_input_names_the_field(staff, pat
     assert bad.status_code == 422 and "grade" in json.dumps(bad.json())
     too_much = chart.post("administrations", drug="midazolam", dose_mg="5", route="iv")
     assert too_much.status_code == 422 and too_much.json()["detail"][0]["field"] == "dose_mg"
+
+
+def test_a_sedation_and_a_dissociation_scale_are_scored_by_their_instruments(staff, chart):
+    chart.post("check-in", **CHECK_IN)
+    chart.post("rate", action="start", rate_value="0.3")
+    rass = chart.post("scales", instrument_id="rass", answers={"rass": "drowsy"})
+    assert rass.status_code == 200, rass.content
+    effect = rass.json()["side_effects"][-1]
+    assert effect["kind"] == "sedation" and effect["scale_result"]["total"] == -1
+    cadss = chart.post("scales", instrument_id="cadss6", answers={k: "1" for k in
+                       ("cadss_1", "cadss_2", "cadss_6", "cadss_7", "cadss_15", "cadss_22")})  # fmt: skip
+    assert cadss.status_code == 200, cadss.content
+    assert cadss.json()["side_effects"][-1]["scale_result"]["total"] == 6
+    bad = chart.post("scales", instrument_id="rass", answers={"rass": "asleep"})
+    assert bad.status_code == 422 and "rass" in json.dumps(bad.json())

@@ -166,3 +166,20 @@ def test_the_session_page_flow_and_record(staff, session, client_for):
     chart = client.get(reverse("infusions:chart", args=[session.pk]))
     assert chart["Content-Type"] == "image/svg+xml" and b"model prediction" in chart.content
     assert "mL/h" in client.get(url).content.decode()
+
+
+def test_a_rass_rating_entered_on_the_page_is_scored_and_listed(staff, session, client_for):
+    nurse = staff["nurse"]
+    check_in(nurse, session)
+    act(nurse, session, "start", 0, rate=units.Quantity(0.3, units.MG_PER_KG_PER_H))
+    session.refresh_from_db()
+    client = client_for(nurse)
+    url = reverse("infusions:action", args=[session.pk, "scale"])
+    response = client.post(url, {"instrument_id": "rass", "rass": "light_sedation", "expected_version": session.version})
+    assert response.status_code == 302
+    effect = session.side_effects.get()
+    assert effect.kind == "sedation" and effect.scale_result["total"] == -2
+    page = client.get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert "RASS -2" in page and 'id="scale_cadss6-button"' in page
+    unknown = client.post(url, {"instrument_id": "phq9", "expected_version": session.version + 1})
+    assert unknown.status_code == 404

@@ -94,6 +94,11 @@ class SideEffectIn(Versioned):
     note: SafeStr = Field("", max_length=300)
 
 
+class ScaleIn(Versioned):
+    instrument_id: Literal["cadss6", "rass", "moaas"]
+    answers: dict[SafeStr, SafeStr | int] = Field(description="item link_id → answer code, as in GET /api/instruments/{id}")
+
+
 class AdministrationIn(Versioned):
     drug: Drug
     dose_mg: Decimal = Field(gt=0, le=1000, description="refused above the drug's maximum single dose")
@@ -317,6 +322,13 @@ def infusion_alert_response(request, session_id: int, vital_id: int, body: Alert
            response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
 def infusion_side_effect(request, session_id: int, body: SideEffectIn):
     return _act(request, session_id, "side_effect", body)
+
+
+@operation("post", "/infusions/{session_id}/scales", "infusion_scale",
+           response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
+def infusion_scale(request, session_id: int, body: ScaleIn):
+    """A CADSS-6 (dissociation), RASS or MOAA/S (sedation) rating, scored by the instrument's published rule."""
+    return _act(request, session_id, "scale", body)
 
 
 @operation("post", "/infusions/{session_id}/administrations", "infusion_administration",

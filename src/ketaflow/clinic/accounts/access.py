@@ -147,6 +147,7 @@ POLICY: dict[str, frozenset[str]] = {
     "api:infusion_vitals": frozenset({P, N}),
     "api:infusion_alert_response": frozenset({P, N}),
     "api:infusion_side_effect": frozenset({P, N}),
+    "api:infusion_scale": frozenset({P, N}),
     "api:infusion_administration": frozenset({P, N}),
     "api:infusion_recovery": frozenset({P, N}),
     "api:infusion_discharge": frozenset({P, N}),

@@ -18,8 +18,8 @@ VITAL_KEYS = (
     "respiratory_rate_per_min",
 )
 RATE_ACTIONS = ("start", "change_rate", "pause", "resume", "stop", "stop_early")
-ACTION_NAMES = ("check_in", *RATE_ACTIONS, "vitals", "side_effect", "administration", "recovery", "discharge",
-                "waste", "cancel")  # fmt: skip
+ACTION_NAMES = ("check_in", *RATE_ACTIONS, "vitals", "side_effect", "scale", "administration", "recovery",
+                "discharge", "waste", "cancel")  # fmt: skip
 
 
 def reading(data: dict) -> VitalsReading:
@@ -70,6 +70,8 @@ def perform(*, actor, request, session_id: int, action: str, data: dict, now: da
     if action == "side_effect":
         return services.session_side_effect(**common, now=now, kind=data["kind"], grade=data["grade"],
                                             note=data.get("note", ""))  # fmt: skip
+    if action == "scale":
+        return services.session_scale(**common, now=now, instrument_id=data["instrument_id"], answers=data["answers"])
     if action == "administration":
         return services.session_administration(**common, now=now, drug=data["drug"], dose_mg=float(data["dose_mg"]),
                                                route=data["route"], reason=data.get("reason", ""))  # fmt: skip

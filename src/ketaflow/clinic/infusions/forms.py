@@ -96,3 +96,16 @@ class CancelForm(VersionedForm):
 class AlertResponseForm(forms.Form):
     vital_id = forms.IntegerField(widget=forms.HiddenInput)
     response_taken = NoNulCharField(max_length=300, label="Response taken")
+
+
+def scale_form_class(instrument_id: str) -> type[forms.Form]:
+    """A session scale (CADSS-6, RASS, MOAA/S) built from the instrument's definition (data)."""
+    from ketaflow.clinic.assessments.forms import instrument_form_class
+    from ketaflow.domain.instruments import get_instrument
+
+    items = instrument_form_class(get_instrument(instrument_id).definition)
+    extra = {"instrument_id": forms.CharField(widget=forms.HiddenInput, initial=instrument_id)}
+    return type(f"{instrument_id}ScaleForm", (VersionedForm, items), extra)
+
+
+SCALE_INSTRUMENTS = ("cadss6", "rass", "moaas")

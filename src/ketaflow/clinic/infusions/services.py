@@ -224,6 +224,29 @@ def session_side_effect(*, actor, request=None, session_id: int, expected_versio
     return effect
 
 
+SCALE_KINDS = {"cadss6": "dissociation", "rass": "sedation", "moaas": "sedation"}
+
+
+def session_scale(*, actor, request=None, session_id: int, expected_version: int, now: datetime, instrument_id: str,
+                  answers: dict) -> SideEffect:  # fmt: skip
+    """A dissociation (CADSS-6) or sedation (RASS, MOAA/S) rating during the session, scored and stored whole."""
+    if instrument_id not in SCALE_KINDS:
+        raise DomainValidationError("instrument_id", f"{instrument_id!r} is not a session scale", ", ".join(SCALE_KINDS))
+    result = score(instrument_id, answers)
+    if result.invalid:
+        raise DomainValidationError("answers", result.invalid_reason)
+    with transaction.atomic():
+        session = _locked(session_id, expected_version)
+        lifecycle.next_state(session.status, "scale")
+        effect = SideEffect.objects.create(
+            session=session, at=now, kind=SCALE_KINDS[instrument_id], grade="",
+            note=f"{instrument_id.upper()} {result.total_display}" + (f" ({result.band})" if result.band else ""),
+            scale_result=result.as_dict(), recorded_by=actor,
+        )  # fmt: skip
+        _save(session, actor, request, "scale", instrument=instrument_id, total=result.total_display)
+    return effect
+
+
 def session_administration(*, actor, request=None, session_id: int, expected_version: int, now: datetime, drug: str,
                            dose_mg: float, route: str, reason: str = "") -> Administration:  # fmt: skip
     check_adjunct_dose(drug, dose_mg)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from ketaflow.clinic.assessments.forms import answers_from
 from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.infusions import actions, forms, services
 from ketaflow.clinic.infusions.chart import chart_input
@@ -19,6 +20,7 @@ from ketaflow.clinic.patients.services import StaleVersionError
 from ketaflow.clinic.plans.models import Plan, PlanSession
 from ketaflow.domain.charting.gates import check_in_gate
 from ketaflow.domain.errors import DomainValidationError
+from ketaflow.domain.instruments import get_instrument
 from ketaflow.reports.session_chart import session_chart_svg
 
 
@@ -71,9 +73,12 @@ def _context(request, session: InfusionSession, **extra) -> dict:
             "side_effect": forms.SideEffectForm(initial=version), "administration": forms.AdministrationForm(initial=version),
             "recovery": forms.RecoveryForm(initial=version), "discharge": forms.DischargeForm(initial=version),
             "waste": forms.WasteForm(initial=version), "cancel": forms.CancelForm(initial=version),
+            **{f"scale_{i}": forms.scale_form_class(i)(initial=version) for i in forms.SCALE_INSTRUMENTS},
         },
     }  # fmt: skip
     ctx["forms"].update(extra.pop("forms", {}))
+    ctx["scales"] = [(f"scale_{i}", get_instrument(i).definition.title, ctx["forms"][f"scale_{i}"])
+                     for i in forms.SCALE_INSTRUMENTS]  # fmt: skip
     return ctx | extra
 
 
@@ -113,17 +118,35 @@ ACTIONS = {
 FORM_KEY = {"start": "rate", "change_rate": "rate", "pause": "stop", "resume": "stop", "stop_early": "stop"}
 
 
+def _action_form(action: str, post):
+    """The form for an action and its key in the page's forms (a scale's form is built from its instrument)."""
+    if action == "scale":
+        instrument = post.get("instrument_id", "")
+        if instrument not in forms.SCALE_INSTRUMENTS:
+            raise Http404("Unknown scale.")
+        return forms.scale_form_class(instrument)(post), f"scale_{instrument}"
+    return ACTIONS[action](post), FORM_KEY.get(action, action)
+
+
+def _action_data(action: str, form) -> dict:
+    if action != "scale":
+        return form.cleaned_data
+    answers = {k: v for k, v in answers_from(form).items() if k not in ("expected_version", "instrument_id")}
+    return {"expected_version": form.cleaned_data["expected_version"], "instrument_id": form.cleaned_data["instrument_id"],
+            "answers": answers}
+
+
 @require_POST
 def session_action(request, session_id: int, action: str):
-    if action not in ACTIONS:
+    if action not in ACTIONS and action != "scale":
         raise Http404("Unknown action.")
     session = _session(request, session_id)
-    form = ACTIONS[action](request.POST)
+    form, form_key = _action_form(action, request.POST)
     status, error, failures = 200, None, ()
     if form.is_valid():
         try:
             actions.perform(actor=request.user, request=request, session_id=session.pk, action=action,
-                            data=form.cleaned_data, now=timezone.now())  # fmt: skip
+                            data=_action_data(action, form), now=timezone.now())  # fmt: skip
         except DomainValidationError as exc:
             status, error = 422, f"{exc.field}: {exc.message}" + (f" (allowed: {exc.allowed})" if exc.allowed else "")
         except StaleVersionError as exc:
@@ -142,7 +165,7 @@ def session_action(request, session_id: int, action: str):
     else:
         status, error = 422, "Please correct: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
     session.refresh_from_db()
-    ctx = _context(request, session, error=error, failures=failures, forms={FORM_KEY.get(action, action): form})
+    ctx = _context(request, session, error=error, failures=failures, forms={form_key: form})
     template = "infusions/session.html#panel" if request.htmx else "infusions/session.html"
     return render(request, template, ctx, status=status)
 
