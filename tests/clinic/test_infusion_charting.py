@@ -183,3 +183,19 @@ def test_a_rass_rating_entered_on_the_page_is_scored_and_listed(staff, session, 
     assert "RASS -2" in page and 'id="scale_cadss6-button"' in page
     unknown = client.post(url, {"instrument_id": "phq9", "expected_version": session.version + 1})
     assert unknown.status_code == 404
+
+
+def test_a_double_tapped_vitals_submit_is_charted_once(staff, session, client_for):
+    nurse = staff["nurse"]
+    check_in(nurse, session)
+    act(nurse, session, "start", 0, rate=units.Quantity(0.3, units.MG_PER_KG_PER_H))
+    session.refresh_from_db()
+    client = client_for(nurse)
+    url = reverse("infusions:action", args=[session.pk, "vitals"])
+    form = {"systolic_mmhg": 131, "heart_rate_per_min": 70, "expected_version": session.version,
+            "idempotency_key": "3f6c1d2e-tap-twice"}  # fmt: skip
+    first, second = client.post(url, form), client.post(url, form)
+    assert first.status_code == second.status_code == 302
+    assert session.vitals.filter(phase="intra").count() == 1
+    other = client.post(url, form | {"idempotency_key": "another-key"})
+    assert other.status_code == 409  # a new submit of the stale form is a conflict, not a second reading
