@@ -201,6 +201,9 @@ KETAFLOW_REMINDER_FIRST_HOUR = env_int("KETAFLOW_REMINDER_FIRST_HOUR", 8, minimu
 KETAFLOW_REMINDER_LAST_HOUR = env_int("KETAFLOW_REMINDER_LAST_HOUR", 20, minimum=0, maximum=23)
 
 # Clinic policy defaults (labelled; each overridable by environment).
+# Clinic policy: a JSON file {"version": "...", "thresholds": [{parameter, level, comparator, value, note}]}
+# replacing the labelled default vitals alert thresholds (domain/charting/vitals.py); empty = the defaults.
+KETAFLOW_VITALS_THRESHOLDS_FILE = env_str("KETAFLOW_VITALS_THRESHOLDS_FILE", "")
 KETAFLOW_WEIGHT_MAX_AGE_DAYS = env_int("KETAFLOW_WEIGHT_MAX_AGE_DAYS", 30, minimum=1, maximum=365)
 KETAFLOW_PAGE_SIZE = 25
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ketaflow.clinic.accounts.roles import CLINICAL_ROLES
 from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.infusions.models import Administration, InfusionSession, RateEvent, SideEffect, VitalSign
+from ketaflow.clinic.infusions.policy import vitals_thresholds
 from ketaflow.clinic.infusions.selectors import checkin_facts, delivered_for, hours_since_last_session
 from ketaflow.clinic.patients.services import StaleVersionError
 from ketaflow.clinic.plans.catalogue import profile_for
@@ -84,7 +85,7 @@ def session_create(*, actor, request=None, plan_session: PlanSession, scheduled_
 
 
 def _vitals(session, actor, phase: str, reading: VitalsReading, at, rhythm_note="", response_taken=""):
-    assessment = assess_vitals(reading)
+    assessment = assess_vitals(reading, vitals_thresholds())
     return VitalSign.objects.create(
         session=session, at=at, phase=phase, rhythm_note=rhythm_note, level=assessment.level,
         alerts=[a.as_dict() for a in assessment.alerts], response_taken=response_taken, recorded_by=actor,

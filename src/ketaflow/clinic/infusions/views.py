@@ -13,6 +13,7 @@ from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.infusions import actions, forms, services
 from ketaflow.clinic.infusions.chart import chart_input
 from ketaflow.clinic.infusions.models import InfusionSession
+from ketaflow.clinic.infusions.policy import vitals_thresholds
 from ketaflow.clinic.infusions.record import session_record_pdf
 from ketaflow.clinic.infusions.selectors import cadence_for, checkin_facts, hours_since_last_session
 from ketaflow.clinic.patients.selectors import patient_get
@@ -62,7 +63,7 @@ def _context(request, session: InfusionSession, **extra) -> dict:
         "session": session, "patient": session.patient, "now": now, "cadence": cadence_for(session, now=now),
         "vitals": list(session.vitals.all()), "rate_events": list(session.rate_events.all()),
         "side_effects": list(session.side_effects.all()), "administrations": list(session.administrations.all()),
-        "current_rate": current, "pre_check": pre_check,
+        "current_rate": current, "pre_check": pre_check, "thresholds": vitals_thresholds(),
         "ordered_pump_ml_per_h": float(session.ordered_rate_mg_per_kg_per_h) * float(session.dosing_weight_kg or 0)
         / float(session.ordered_concentration_mg_per_ml),
         "forms": {

@@ -150,3 +150,33 @@ def vitals_cadence(*, started_at: datetime, reading_times: tuple[datetime, ...],
     due = last + timedelta(minutes=interval_min)
     late = (now - due).total_seconds() / 60
     return Cadence(due, late > 0, max(late, 0.0))
+
+
+def thresholds_from_policy(rows: list[dict], *, version: str) -> tuple[Threshold, ...]:
+    """A clinic's own thresholds (its medical director's policy), replacing the labelled defaults whole.
+
+    Each row: {"parameter", "level" (amber|red), "comparator" (>=, <=, >, <), "value", "note"}; a row that
+    names an unknown parameter, level or comparator, or a value outside the parameter's plausible range,
+    is an error naming the row — a policy is never half-applied.
+    """
+    if not isinstance(rows, list) or not rows:
+        raise DomainValidationError("thresholds", "must be a non-empty list of threshold rows")
+    out = []
+    for i, row in enumerate(rows):
+        where = f"thresholds[{i}]"
+        if not isinstance(row, dict):
+            raise DomainValidationError(where, "must be an object")
+        parameter, level, comparator, value = (row.get(k) for k in ("parameter", "level", "comparator", "value"))
+        if parameter not in PARAMETERS:
+            raise DomainValidationError(f"{where}.parameter", f"unknown {parameter!r}", ", ".join(PARAMETERS))
+        if level not in ACTIONS:
+            raise DomainValidationError(f"{where}.level", f"unknown {level!r}", ", ".join(ACTIONS))
+        if comparator not in _OPS:
+            raise DomainValidationError(f"{where}.comparator", f"unknown {comparator!r}", ", ".join(_OPS))
+        unit, (low, high) = PARAMETERS[parameter]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise DomainValidationError(f"{where}.value", f"{value!r} is not plausible for {parameter}",
+                                        f"{low}–{high} {unit}")  # fmt: skip
+        note = str(row.get("note") or f"{parameter} {comparator} {value:g} {unit}")
+        out.append(Threshold(parameter, level, comparator, float(value), Source.clinic_policy(note, version)))
+    return tuple(out)
