@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Schema, Status
 from pydantic import Field
 
-from ketaflow.api.base import SafeStr, errors, operation
+from ketaflow.api.base import ObjectId, SafeStr, errors, operation
 from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.assessments import services
 from ketaflow.clinic.assessments.catalogue import PORTAL_INTAKE
@@ -106,6 +106,6 @@ def task_list(request):
 @operation(
     "post", "/tasks/{task_id}/acknowledge", "task_acknowledge", response={200: TaskOut, **errors(404, 422)}, tags=TAGS
 )
-def task_acknowledge(request, task_id: int, body: AcknowledgeIn):
+def task_acknowledge(request, task_id: ObjectId, body: AcknowledgeIn):
     task = get_object_or_404(ClinicalTask, pk=task_id)
     return services.task_acknowledge(actor=request.user, request=request, task=task, note=body.note)

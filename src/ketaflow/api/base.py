@@ -5,7 +5,7 @@ import re
 from typing import Annotated
 
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Path
 from ninja.errors import HttpError
 from ninja.parser import Parser
 from ninja.security import APIKeyHeader
@@ -124,6 +124,10 @@ def _no_nul(value: str) -> str:
 
 
 SafeStr = Annotated[str, AfterValidator(_no_nul)]
+
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds: ids are declared 1..MAX_ID
+
+ObjectId = Annotated[int, Path(ge=1, le=MAX_ID)]  # a row id in the path, with its range in the OpenAPI document
 
 # Calendar values. pydantic on its own also reads a number as a Unix time (GET /api/schedule/days/0 was
 # 1970-01-01, found by checks/fuzz_api.py) and accepts year 9999, which overflows date arithmetic

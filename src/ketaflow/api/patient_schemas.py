@@ -36,7 +36,7 @@ class PatientIn(PatientFields):
 
 
 class PatientUpdateIn(PatientFields):
-    version: int = Field(ge=1, description="The version you loaded; a stale version answers 409")
+    version: int = Field(ge=1, le=2**31 - 1, description="The version you loaded; a stale version answers 409")
 
 
 class MeasurementIn(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.utils import timezone
-from ninja import Status
+from ninja import Query, Status
 
 from ketaflow.api.base import errors, operation
 from ketaflow.api.patient_schemas import (
@@ -62,7 +62,7 @@ def _page_out(page_obj) -> dict:
 
 
 @operation("get", "/patients", "patient_list", response={200: PatientPageOut, **errors(422)}, tags=TAGS)
-def patient_list(request, page: int = 1):
+def patient_list(request, page: int = Query(1, ge=1, le=100000)):
     """All patients you may see, 25 a page, by name."""
     return _page_out(patient_search(user=request.user, page=max(page, 1), request=request))
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Schema, Status
 from pydantic import Field
 
-from ketaflow.api.base import IsoDate, SafeStr, errors, operation
+from ketaflow.api.base import IsoDate, ObjectId, SafeStr, errors, operation
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.clinic.plans import services
 from ketaflow.clinic.plans.catalogue import PLAN_KIND, defaults_for
@@ -118,12 +118,12 @@ def _plan(request, plan_id, audit_action=""):
 
 
 @operation("get", "/plans/{plan_id}", "plan_get", response={200: PlanOut, **errors(404)}, tags=TAGS)
-def plan_get(request, plan_id: int):
+def plan_get(request, plan_id: ObjectId):
     return _plan(request, plan_id, audit_action="plan.view")
 
 
 @operation("post", "/plans/{plan_id}/sign", "plan_sign", response={200: PlanOut, **errors(404, 409, 422)}, tags=TAGS)
-def plan_sign(request, plan_id: int, body: SignIn):
+def plan_sign(request, plan_id: ObjectId, body: SignIn):
     """Sign with a re-entered password; 422 lists what blocks signing (hard limits, reasons, screening)."""
     plan = _plan(request, plan_id)
     try:
@@ -134,7 +134,7 @@ def plan_sign(request, plan_id: int, body: SignIn):
 
 
 @operation("post", "/plans/{plan_id}/amend", "plan_amend", response={201: PlanOut, **errors(404, 422)}, tags=TAGS)
-def plan_amend(request, plan_id: int, body: AmendIn):
+def plan_amend(request, plan_id: ObjectId, body: AmendIn):
     """A new draft version pointing to this one; signing it supersedes this one."""
     original = _plan(request, plan_id)
     if original.status not in (Plan.Status.SIGNED, Plan.Status.DRAFT) or Plan.objects.filter(amends=original).exists():

@@ -14,7 +14,16 @@ from django.utils import timezone
 from ninja import Schema, Status
 from pydantic import Field
 
-from ketaflow.api.base import CLOCK_PATTERN, ClockTime, IsoDate, IsoDateTime, SafeStr, errors, operation
+from ketaflow.api.base import (
+    CLOCK_PATTERN,
+    ClockTime,
+    IsoDate,
+    IsoDateTime,
+    ObjectId,
+    SafeStr,
+    errors,
+    operation,
+)
 from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.clinic.plans.models import Plan
@@ -154,7 +163,7 @@ def schedule_day(request, day: IsoDate):
 
 
 @operation("get", "/plans/{plan_id}/proposal", "booking_propose", response={200: ProposalOut, **errors(404, 422)}, tags=TAGS)
-def booking_propose(request, plan_id: int, earliest_start_day: IsoDate | None = None, preferred_start: ClockTime | None = None):
+def booking_propose(request, plan_id: ObjectId, earliest_start_day: IsoDate | None = None, preferred_start: ClockTime | None = None):
     """Dates for the signed plan's sessions not booked yet. Nothing is saved: POST the slots to book them."""
     plan = _plan(request, plan_id, audit_action="booking.view")
     proposal = services.booking_propose(plan=plan, earliest_start_day=earliest_start_day, preferred_start=preferred_start)
@@ -167,7 +176,7 @@ def booking_propose(request, plan_id: int, earliest_start_day: IsoDate | None = 
 
 
 @operation("post", "/plans/{plan_id}/bookings", "booking_accept", response={201: BookingResultOut, **errors(404, 422)}, tags=TAGS)
-def booking_accept(request, plan_id: int, body: AcceptIn):
+def booking_accept(request, plan_id: ObjectId, body: AcceptIn):
     """Book slots (a proposal's, or edited ones); all or nothing, each re-checked; 422 lists every conflict."""
     plan = _plan(request, plan_id)
     slots = [services.Slot(s.index, s.chair, _aware(s.start, f"slots[{n}].start")) for n, s in enumerate(body.slots)]
@@ -176,7 +185,7 @@ def booking_accept(request, plan_id: int, body: AcceptIn):
 
 @operation("post", "/plans/{plan_id}/bookings/carry-over", "booking_carry_over",
            response={200: BookingResultOut, **errors(404, 422)}, tags=TAGS)  # fmt: skip
-def booking_carry_over(request, plan_id: int):
+def booking_carry_over(request, plan_id: ObjectId):
     """A signed amendment takes over the upcoming visits of the version it replaced (same session numbers)."""
     plan = _plan(request, plan_id)
     return _result(services.bookings_carry_over(actor=request.user, request=request, plan=plan))
@@ -196,7 +205,7 @@ def _visible(request, qs):
 
 
 @operation("get", "/plans/{plan_id}/bookings", "booking_list_plan", response={200: list[BookingOut], **errors(404)}, tags=TAGS)
-def booking_list_plan(request, plan_id: int):
+def booking_list_plan(request, plan_id: ObjectId):
     plan = _plan(request, plan_id, audit_action="booking.list")
     return _visible(request, selectors.bookings_for_plan(plan=plan, include_cancelled=True))
 
@@ -210,7 +219,7 @@ def booking_list_patient(request, patient_id: uuid.UUID):
 
 
 @operation("post", "/bookings/{booking_id}/move", "booking_move", response={200: BookingResultOut, **errors(404, 422)}, tags=TAGS)
-def booking_move(request, booking_id: int, body: MoveIn):
+def booking_move(request, booking_id: ObjectId, body: MoveIn):
     """Move one session; refused with the domain's reasons (chair, hours, closed day, spacing, window)."""
     booking = _booking(request, booking_id)
     result = services.booking_move(actor=request.user, request=request, booking=booking, chair=body.chair,
@@ -219,7 +228,7 @@ def booking_move(request, booking_id: int, body: MoveIn):
 
 
 @operation("post", "/bookings/{booking_id}/cancel", "booking_cancel", response={200: BookingResultOut, **errors(404, 422)}, tags=TAGS)
-def booking_cancel(request, booking_id: int, body: CancelIn):
+def booking_cancel(request, booking_id: ObjectId, body: CancelIn):
     booking = _booking(request, booking_id)
     return _result(services.booking_cancel(actor=request.user, request=request, booking=booking, reason=body.reason))
 
@@ -279,6 +288,6 @@ def closed_day_add(request, body: ClosedDayIn):
 
 @operation("delete", "/schedule/closed-days/{closed_id}", "closed_day_remove", response={204: None, **errors(404)},
            tags=TAGS)  # fmt: skip
-def closed_day_remove(request, closed_id: int):
+def closed_day_remove(request, closed_id: ObjectId):
     services.closed_day_remove(actor=request.user, request=request, closed=get_object_or_404(ClosedDay, pk=closed_id))
     return Status(204, None)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Schema, Status
 from pydantic import Field
 
-from ketaflow.api.base import SafeStr, errors, operation
+from ketaflow.api.base import ObjectId, SafeStr, errors, operation
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.clinic.screening import services
 from ketaflow.clinic.screening.models import ScreeningRecord
@@ -68,7 +68,7 @@ def screening_list(request, patient_id: uuid.UUID):
     "post", "/screenings/{record_id}/overrides", "screening_override",
     response={201: ScreeningOut, **errors(404, 422)}, tags=TAGS,
 )  # fmt: skip
-def screening_override(request, record_id: int, body: OverrideIn):
+def screening_override(request, record_id: ObjectId, body: OverrideIn):
     """A prescriber's signed reason; an absolute contraindication needs a second prescriber's co-signature."""
     record = get_object_or_404(ScreeningRecord, pk=record_id)
     return Status(201, services.screening_override(actor=request.user, request=request, record=record, reason=body.reason))
