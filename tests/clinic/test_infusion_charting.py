@@ -199,3 +199,13 @@ def test_a_double_tapped_vitals_submit_is_charted_once(staff, session, client_fo
     assert session.vitals.filter(phase="intra").count() == 1
     other = client.post(url, form | {"idempotency_key": "another-key"})
     assert other.status_code == 409  # a new submit of the stale form is a conflict, not a second reading
+
+
+def test_a_medication_added_after_screening_blocks_the_check_in_until_screening_is_rerun(staff, session, patients):
+    from ketaflow.clinic.patients.services import medication_add
+
+    medication_add(actor=staff["nurse"], patient=patients["ana"], name="Phenelzine", drug_class="maoi",
+                   dose_text="15 mg tid")  # fmt: skip
+    with pytest.raises(services.GateRefused) as refused:
+        check_in(staff["nurse"], session)
+    assert any("changed since the last screening" in f for f in refused.value.failures)

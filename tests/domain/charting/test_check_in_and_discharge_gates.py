@@ -30,10 +30,16 @@ def test_a_ready_patient_passes():
     ({"hours_since_last_session": 15.9}, "protocol minimum"),
     ({"bag_lot": " "}, "lot number"),
     ({"bag_concentration_mg_per_ml": 2.0}, "differs from the ordered"),
+    ({"screening_age_days": 366}, "366 days old"),
+    ({"intake_changed_since_screening": True}, "changed since the last screening"),
 ])  # fmt: skip
 def test_each_failed_condition_blocks_the_start_and_says_why(change, text):
     result = check_in_gate(replace(READY, **change))
     assert not result.ok and any(text in f for f in result.failures)
+
+
+def test_a_screening_exactly_at_the_policy_age_is_still_valid():
+    assert check_in_gate(replace(READY, screening_age_days=365)).ok
 
 
 def test_exactly_the_minimum_interval_is_enough():

@@ -30,6 +30,12 @@ def min_interval_h(session) -> float:
     return float(limit.hard_min or limit.soft_min or 0) if limit else 0.0
 
 
+def _intake_changed_after(patient, moment: datetime) -> bool:
+    """A medication, condition or allergy recorded after the screening ran: its answer may be out of date."""
+    return any(rows.filter(recorded_at__gt=moment).exists()
+               for rows in (patient.medications, patient.conditions, patient.allergies))  # fmt: skip
+
+
 def checkin_facts(session, *, now: datetime, pre_vitals_recorded: bool, hours_since_last: float | None) -> CheckInFacts:
     patient = session.patient
     latest = patient.measurements.order_by("-measured_on").first()
@@ -43,6 +49,8 @@ def checkin_facts(session, *, now: datetime, pre_vitals_recorded: bool, hours_si
         pregnancy_test_needed=pregnancy_test_needed(sex=patient.sex, age_years=age_years(patient.date_of_birth, today)),
         pregnancy_test_negative=session.pregnancy_test_negative, weight_usable=weight.usable, weight_reason=weight.reason,
         screening_may_proceed=bool(screening and screening.may_proceed), hours_since_last_session=hours_since_last,
+        screening_age_days=(now - screening.run_at).days if screening else None,
+        intake_changed_since_screening=bool(screening and _intake_changed_after(patient, screening.run_at)),
         min_interval_h=min_interval_h(session), bag_lot=session.bag_lot,
         bag_concentration_mg_per_ml=float(session.bag_concentration_mg_per_ml)
         if session.bag_concentration_mg_per_ml is not None else None,

@@ -22,10 +22,12 @@ class GatePolicy:
     discharge_min_aldrete: int = 9
     require_escort: bool = True
     fasting_hours_solids: int = 6
+    screening_max_age_days: int = 365
     version: str = VERSION
     source: Source = field(default_factory=lambda: Source.clinic_policy(
         "check-in: escort confirmed, fasting >= 6 h solids, pre-infusion vitals and pain, pregnancy test for "
-        "people who could be pregnant aged 12-55, weight current, screening valid, interval >= protocol "
+        "people who could be pregnant aged 12-55, weight current, screening valid (done within 365 days and "
+        "after the last change to medications, conditions or allergies), interval >= protocol "
         "minimum, bag prepared; discharge: Aldrete >= 9, minimum recovery time, escort present", VERSION))
 
 
@@ -56,6 +58,8 @@ class CheckInFacts:
     bag_concentration_mg_per_ml: float | None
     bag_volume_ml: float | None
     ordered_concentration_mg_per_ml: float
+    screening_age_days: int | None = None
+    intake_changed_since_screening: bool = False
 
 
 def pregnancy_test_needed(*, sex: str, age_years: int, policy: GatePolicy = DEFAULT_GATE_POLICY) -> bool:
@@ -80,6 +84,11 @@ def check_in_gate(facts: CheckInFacts, policy: GatePolicy = DEFAULT_GATE_POLICY)
         failures.append(f"Weight: {f.weight_reason}")
     if not f.screening_may_proceed:
         failures.append("Screening does not allow treatment (not eligible, or not cleared by override).")
+    elif f.screening_age_days is not None and f.screening_age_days > policy.screening_max_age_days:
+        failures.append(f"Screening is {f.screening_age_days} days old; re-run it (policy: at most "
+                        f"{policy.screening_max_age_days} days).")  # fmt: skip
+    elif f.intake_changed_since_screening:
+        failures.append("Medications, conditions or allergies changed since the last screening; re-run screening.")
     if f.hours_since_last_session is not None and f.hours_since_last_session < f.min_interval_h:
         failures.append(f"Only {f.hours_since_last_session:.1f} h since the last session; the protocol minimum is "
                         f"{f.min_interval_h:g} h.")  # fmt: skip
