@@ -183,3 +183,11 @@ def test_a_response_window_shorter_than_the_rolling_window_is_refused():
 def test_a_corrected_diary_day_keeps_the_later_value():
     entries = pain_entries_from([(FIRST, 7), (FIRST, 5)])
     assert entries == (PainDiaryEntry(FIRST, 5),)
+
+
+def test_phq9_remission_is_below_10_for_depression_plans_and_below_5_otherwise():
+    phq = ((LAST + timedelta(days=3), 8),)
+    depression = course_evaluate(facts(kind="depression", intake_phq9_total=20, phq9_after=phq), today=LAST + timedelta(days=20))
+    pain = course_evaluate(facts([3] * 20, intake_phq9_total=20, phq9_after=phq), today=LAST + timedelta(days=20))
+    assert depression.phq9.remission is True and depression.phq9.inputs["remission_below"] == 10
+    assert pain.phq9.remission is False and pain.phq9.inputs["remission_below"] == 5

@@ -38,7 +38,8 @@ def response_result(out: CourseOutcome) -> dict[str, Any]:
             "reason": out.fiqr.reason, "source": out.fiqr.source.as_dict()},
         "phq9": None if out.phq9 is None else {
             "evaluable": out.phq9.evaluable, "percent_reduction": _pct(out.phq9.percent_reduction),
-            "response": out.phq9.response, "below_10": out.phq9.below_10, "remission_below_5": out.phq9.remission,
+            "response": out.phq9.response, "below_10": out.phq9.below_10, "remission": out.phq9.remission,
+            "remission_below": out.phq9.inputs["remission_below"],
             "current_total": out.phq9.inputs["current_phq9_total"], "reason": out.phq9.reason,
             "source": out.phq9.source.as_dict()},
     }  # fmt: skip

@@ -173,7 +173,9 @@ def course_evaluate(facts: CourseFacts, *, today: date, policy: CoursePolicy | N
         fiqr = fiqr_change(baseline.fiqr_total, facts.fiqr_after[1])
     phq9 = None
     if after_phq9 and baseline.phq9_total is not None:
-        phq9 = phq9_response(baseline.phq9_total, max(after_phq9)[1])
+        # Remission: PHQ-9 < 10 for depression plans (issue 7; Keith et al. via clinical.md 4.7), otherwise
+        # the stricter < 5 of ORKA-1; the threshold used is in the result's inputs.
+        phq9 = phq9_response(baseline.phq9_total, max(after_phq9)[1], remission_below=10 if depression else 5)
     parts = dict(
         baseline=baseline, onset=onset, follow=follow, current=current, pgic=pgic, fiqr=fiqr, phq9=phq9
     )
