@@ -90,3 +90,18 @@ def sessions_for_patient(*, patient, limit: int = 50):
     from ketaflow.clinic.infusions.models import InfusionSession
 
     return list(InfusionSession.objects.filter(patient=patient).select_related("plan_session", "plan")[:limit])
+
+
+ACTIVE_STATES = ("checked_in", "running", "paused", "recovery", "stopped_early")
+
+
+def sessions_in_progress(*, now: datetime, limit: int = 40) -> list:
+    """Sessions in the chairs now, each with its vitals cadence and any alert still unanswered."""
+    from ketaflow.clinic.infusions.models import InfusionSession
+
+    sessions = list(InfusionSession.objects.filter(status__in=ACTIVE_STATES).select_related("patient", "plan_session")
+                    .prefetch_related("vitals").order_by("checked_in_at")[:limit])  # fmt: skip
+    for s in sessions:
+        s.cadence = cadence_for(s, now=now)
+        s.unanswered_alerts = sum(1 for v in s.vitals.all() if v.level != "normal" and not v.response_taken)
+    return sessions
