@@ -77,6 +77,20 @@ def cmd_audit_verify(args) -> int:
     return 1
 
 
+def cmd_audit_revoke(args) -> int:
+    _django()
+    from django.db import connection
+
+    from ketaflow.clinic.audit.privileges import revoke_audit_rewrites
+
+    statements = revoke_audit_rewrites(connection, [args.role])
+    if not statements:
+        print("not PostgreSQL: nothing to revoke (SQLite relies on the append-only triggers)")
+        return 0
+    print("\n".join(statements))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ketaflow", description="Ketaflow ketamine infusion clinic software")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -100,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="verify the hash chain; non-zero exit names the first bad entry")
     verify.set_defaults(func=cmd_audit_verify)
+    revoke = audit_sub.add_parser(
+        "revoke-rewrites", help="PostgreSQL: revoke UPDATE, DELETE and TRUNCATE on the audit log from a role"
+    )
+    revoke.add_argument("--role", required=True, help="the role the application connects as (or PUBLIC)")
+    revoke.set_defaults(func=cmd_audit_revoke)
 
     try:
         from ketaflow.commands import pk as pk_commands

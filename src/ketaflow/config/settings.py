@@ -24,6 +24,10 @@ CSRF_TRUSTED_ORIGINS = env_list("KETAFLOW_CSRF_TRUSTED_ORIGINS", [])
 AUDIT_HMAC_KEY = (
     env_str("KETAFLOW_AUDIT_KEY") or hashlib.sha256(("audit:" + SECRET_KEY).encode()).hexdigest()
 )
+# PostgreSQL: the role the application connects as. Migrations revoke UPDATE, DELETE and TRUNCATE on the
+# audit log from it (and always from PUBLIC), on top of the append-only triggers (TRUNCATE skips row
+# triggers). Serve as this role; migrate as the owner.
+AUDIT_DB_APP_ROLE = env_str("KETAFLOW_DB_APP_ROLE", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
