@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "ninja",  # serves Swagger UI at /api/docs from its own static files (no CDN, CSP-clean)
     "ketaflow.clinic.accounts",
     "ketaflow.clinic.audit",
     "ketaflow.clinic.patients",
