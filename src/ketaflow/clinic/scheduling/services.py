@@ -109,6 +109,7 @@ def _refuse_hours_that_strand_bookings(hours: dict[int, tuple[time, time] | None
 
 
 def closed_day_add(*, actor, request=None, day: date, reason: str = "") -> ClosedDay:
+    require_calendar_year("day", day)
     live = Booking.objects.filter(status=Booking.Status.BOOKED)
     calendar = selectors.clinic_calendar()
     start, end = calendar.day_bounds_utc(day)
@@ -174,6 +175,16 @@ def earliest_bookable_day(plan: Plan, today: date | None = None) -> date:
     return max(plan.start_date, today + timedelta(days=1))
 
 
+# Dates a clinic calendar works with. Outside them, date arithmetic near year 1 or 9999 overflows (found by
+# checks/fuzz_api.py: OverflowError, a 500, for a booking in year 9999); the API refuses them at its edge too.
+CALENDAR_YEARS = (2000, 2100)
+
+
+def require_calendar_year(field: str, value: date | datetime) -> None:
+    if not CALENDAR_YEARS[0] <= value.year <= CALENDAR_YEARS[1]:
+        raise DomainValidationError(field, f"year {value.year} is out of range", f"years {CALENDAR_YEARS[0]}–{CALENDAR_YEARS[1]}")
+
+
 def booking_propose(*, plan: Plan, earliest_start_day: date | None = None, preferred_start: time | None = None,
                     now: datetime | None = None) -> Proposal:  # fmt: skip
     """Dates for the plan's sessions that are not booked yet (all of them for a new series)."""
@@ -181,6 +192,7 @@ def booking_propose(*, plan: Plan, earliest_start_day: date | None = None, prefe
     now = now or timezone.now()
     today = timezone.localdate(now)
     earliest = earliest_start_day or earliest_bookable_day(plan, today)
+    require_calendar_year("earliest_start_day", earliest)
     if earliest <= today:
         raise DomainValidationError("earliest_start_day", "must be after today", f"from {today + timedelta(days=1)}")
     preferred = preferred_start or default_preferred_start()
@@ -297,6 +309,8 @@ def booking_series_accept(*, actor, request=None, plan: Plan, slots: list[Slot],
     now = now or timezone.now()
     if not slots:
         raise DomainValidationError("slots", "no session to book", "one slot per unbooked session")
+    for n, slot in enumerate(slots):
+        require_calendar_year(f"slots[{n}].start", slot.start)
     sessions = _sessions(plan)
     indexes = [s.index for s in slots]
     unknown = sorted(set(indexes) - set(sessions))
@@ -352,6 +366,7 @@ def booking_move(*, actor, request=None, booking: Booking, chair: str, start: da
                  now: datetime | None = None) -> BookingResult:  # fmt: skip
     """Move one booked session; refused with the domain's reasons, then the series is re-checked."""
     now = now or timezone.now()
+    require_calendar_year("start", start)
     if booking.status != Booking.Status.BOOKED:
         raise DomainValidationError("booking", "is cancelled; book the session again instead")
     plan = booking.plan

@@ -37,8 +37,10 @@ class Cell:
 
 def _parse_day(text: str | None) -> date:
     try:
-        return date.fromisoformat(text) if text else timezone.localdate()
-    except ValueError:
+        day = date.fromisoformat(text) if text else timezone.localdate()
+        services.require_calendar_year("day", day)
+        return day
+    except (ValueError, DomainValidationError):
         return timezone.localdate()
 
 
