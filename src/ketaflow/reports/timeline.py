@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import matplotlib.dates as mdates
-from matplotlib import rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -52,8 +51,7 @@ def _span(ti: TimelineInput) -> tuple[date, date]:
 
 
 def timeline_svg(ti: TimelineInput) -> str:
-    rcParams["svg.hashsalt"] = "ketaflow-timeline"  # byte-stable output for the same input
-    fig = Figure(figsize=(9, 6), layout="constrained")
+    fig = Figure(figsize=(10, 6), layout="constrained")
     FigureCanvasAgg(fig)
     dose_ax, pain_ax, score_ax = fig.subplots(3, 1, sharex=True, height_ratios=(1.3, 2, 2))
     given = [i for i in ti.infusions if i.label == "given"]
@@ -70,7 +68,7 @@ def timeline_svg(ti: TimelineInput) -> str:
     if ti.side_effects:
         dose_ax.plot([], [], ls="none", marker="^", color="#b45309", label="side effect charted")
     if dose_ax.get_legend_handles_labels()[0]:
-        dose_ax.legend(fontsize=7, loc="upper left")
+        dose_ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     dose_ax.set_title("Infusions, side effects, patient-reported scores and plan goals", fontsize=9, loc="left")
     _series(pain_ax, ti, PAIN_SERIES, "pain NRS (0–10)", (0, 10.5))
     _series(score_ax, ti, SCORE_SERIES, "score", None)
@@ -101,6 +99,7 @@ def _series(ax, ti: TimelineInput, series: dict, ylabel: str, ylim) -> None:
     if ylim:
         ax.set_ylim(*ylim)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=6.5, loc="upper left", ncol=2)
+        # Outside the axes, so no early point hides behind the legend.
+        ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     else:
         ax.text(0.5, 0.5, "no scores recorded yet", transform=ax.transAxes, ha="center", fontsize=8, color="#6b7280")

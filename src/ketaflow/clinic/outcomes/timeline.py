@@ -24,6 +24,7 @@ POINT_LIMIT = 400  # the chart shows the most recent points of each series
 GOAL_SERIES = {"pain_nrs_percent_reduction": ("pain_nrs_average_24h", "mean_pain_nrs"),
                "fiqr_percent_reduction": ("fiqr", "intake_fiqr_total"),
                "phq9_percent_reduction": ("phq9", "intake_phq9_total")}  # fmt: skip
+SHORT = {"pain_nrs_percent_reduction": "pain", "fiqr_percent_reduction": "FIQR", "phq9_percent_reduction": "PHQ-9"}
 
 
 def timeline_input(*, patient, today: date | None = None) -> TimelineInput:
@@ -58,13 +59,14 @@ def _goals(patient, plans, today) -> list[GoalLine]:
         end = max(today, plan.end_date + timedelta(days=84))
         for goal in plan.goals:
             if goal["metric"] == "phq9_total" and goal["comparator"] == "<":
-                lines.append(GoalLine("phq9", float(Fraction(goal["threshold"])), f"goal: {goal['description']}",
+                lines.append(GoalLine("phq9", float(Fraction(goal["threshold"])), f"goal: PHQ-9 < {goal['threshold']}",
                                       plan.start_date, end))  # fmt: skip
             elif goal["metric"] in GOAL_SERIES and goal["comparator"] == ">=":
                 series, key = GOAL_SERIES[goal["metric"]]
                 if base.get(key) not in (None, "0", 0):
                     value = Fraction(str(base[key])) * (1 - Fraction(goal["threshold"]) / 100)
-                    lines.append(GoalLine(series, float(value), f"goal: {goal['description']}", plan.start_date, end))
+                    label = f"goal: {SHORT[goal['metric']]} ≥ {goal['threshold']} % below baseline"
+                    lines.append(GoalLine(series, float(value), label, plan.start_date, end))
     return lines
 
 
