@@ -78,6 +78,8 @@ def test_a_whole_session_is_charted_through_the_api_and_the_delivered_dose_is_ex
     weight = float(stopped.json()["dosing_weight_kg"])
     assert delivered["dose_mg_per_kg"] == pytest.approx(0.3, rel=1e-3)  # 60 min at 0.3 mg/kg/h (± the request time)
     assert delivered["dose_mg"] == pytest.approx(0.3 * weight, rel=1e-3)
+    # compared with the order: 60 of the ordered 120 minutes
+    assert delivered["percent_of_order"] == pytest.approx(50, rel=1e-3)
 
 
 def test_a_red_reading_carries_its_alert_and_the_response_is_recorded_once(staff, chart):

@@ -75,6 +75,7 @@ def delivered_for(session, *, stopped_at: datetime) -> dict:
     ordered_mg = float(session.ordered_rate_mg_per_kg_per_h) * (weight or 0) * session.ordered_duration_min / 60
     return {"dose_mg": dose.dose_mg, "dose_mg_per_kg": dose.dose_mg_per_kg, "volume_ml": dose.volume_ml,
             "duration_min": dose.duration_min, "ordered_mg": ordered_mg,
+            "percent_of_order": 100 * dose.dose_mg / ordered_mg if ordered_mg else None,
             "segments": [{"duration_min": s.duration_min, "rate_mg_per_h": s.rate.value} for s in segments]}  # fmt: skip
 
 
