@@ -207,3 +207,19 @@ def test_the_course_given_under_a_plan_and_the_last_infusion_count_in_the_check(
     assert interval["status"] in ("soft_violation", "hard_violation") and interval["value"] == pytest.approx(2, abs=0.01)
     other = post(CHECK, order(patient_id=str(patients["ben"].pk), plan_id=plan.pk), staff["prescriber"])
     assert other.status_code == 404  # the plan must be this patient's
+
+
+def test_a_depression_order_in_mg_per_kg_over_forty_minutes_is_checked_as_a_session_dose(staff):
+    body = order(protocol="depression_standard", dosing_weight_kg=70,
+                 segments=[{"duration_min": 40, "amount": 0.5, "unit": "mg/kg"}])  # fmt: skip
+    data = post(CHECK, body, staff["prescriber"]).json()
+    assert data["session_dose_mg"] == pytest.approx(35) and data["session_dose_mg_per_kg"] == pytest.approx(0.5)
+    assert data["status"] == "pass" and data["prediction"]["tmax_min"] == 40
+
+
+def test_a_dose_typed_as_a_rate_unit_is_caught_for_a_mg_per_kg_protocol(staff):
+    """Unit mix-up: 0.5 mg/kg/h over 40 min is a third of the ordered 0.5 mg/kg."""
+    body = order(protocol="depression_standard", dosing_weight_kg=70,
+                 segments=[{"duration_min": 40, "amount": 0.5, "unit": "mg/kg/h"}])  # fmt: skip
+    data = post(CHECK, body, staff["prescriber"]).json()
+    assert data["status"] != "pass" and data["session_dose_mg_per_kg"] == pytest.approx(0.5 * 40 / 60)
