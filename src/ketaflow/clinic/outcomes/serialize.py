@@ -64,6 +64,7 @@ def decisions_from(out: CourseOutcome):
         result = {"mean_pain_nrs": _pct(b.mean_pain_nrs), "evaluable": b.pain_evaluable, "reason": b.pain.reason,
                   "entries": b.pain.n_entries, "missing_days": [d.isoformat() for d in b.pain.missing_days],
                   "intake_fiqr_total": _pct(b.fiqr_total), "intake_phq9_total": b.phq9_total,
+                  "intake_fiqr_display": None if b.fiqr_total is None else _shown(b.fiqr_total),
                   "first_infusion_day": b.first_infusion_day.isoformat()}  # fmt: skip
         summary = f"baseline pain {_shown(b.mean_pain_nrs)} ({b.pain.reason})"
         yield ("baseline", summary, result, b.inputs, b.rule_version, b.source.as_dict())
