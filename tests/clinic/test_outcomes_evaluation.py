@@ -106,3 +106,29 @@ def test_a_signed_booster_plan_marks_the_proposal_acted_on(relapsed, patients, s
     outcomes_evaluate_all()
     proposal.refresh_from_db()
     assert proposal.status == "acted_on" and proposal.closed_by == staff["prescriber"]
+
+
+def test_a_withdrawn_proposal_is_reopened_when_the_rule_proposes_it_again(relapsed, patients):
+    outcomes_evaluate_patient(patient=patients["ana"])
+    proposal = Proposal.objects.get(patient=patients["ana"])
+    Proposal.objects.filter(pk=proposal.pk).update(status="withdrawn", close_reason="diary corrected")
+    outcomes_evaluate_patient(patient=patients["ana"])
+    proposal.refresh_from_db()
+    assert proposal.status == "open" and proposal.close_reason == ""
+    assert Proposal.objects.count() == 1
+
+
+def test_a_proposal_the_rule_no_longer_gives_is_withdrawn_with_the_reason(patients, staff):
+    from ketaflow.synth.outcomes import SERIES_OFFSETS, diary_days, past_series
+
+    first = timezone.localdate() - dt.timedelta(days=40)
+    plan = past_series(patients["ben"], staff["prescriber"], first_day=first)
+    diary_days(patients["ben"], staff["nurse"], first_day=first - dt.timedelta(days=7), values=[7] * 7)
+    outcomes_evaluate_patient(patient=patients["ben"])  # no diary after the series: not evaluable -> review
+    review = Proposal.objects.get(plan=plan)
+    assert review.kind == "review"
+    last = first + dt.timedelta(days=SERIES_OFFSETS[-1])
+    diary_days(patients["ben"], staff["nurse"], first_day=last + dt.timedelta(days=1), values=[2] * 28)
+    outcomes_evaluate_patient(patient=patients["ben"])  # responded, no relapse: nothing to propose
+    review.refresh_from_db()
+    assert review.status == "withdrawn" and "no longer proposes" in review.close_reason

@@ -80,7 +80,14 @@ def _sync_proposal(*, patient, plan, outcome, decision, now) -> None:
     for stale in Proposal.objects.filter(plan=plan, status=Proposal.Status.OPEN):
         if wanted != (stale.kind, stale.trigger):
             _close(stale, Proposal.Status.WITHDRAWN, now=now, reason=f"the rule no longer proposes it: {domain.reason}")
-    if wanted is None or Proposal.objects.filter(plan=plan, kind=wanted[0], trigger=wanted[1]).exists():
+    if wanted is None:
+        return
+    existing = Proposal.objects.filter(plan=plan, kind=wanted[0], trigger=wanted[1]).first()
+    if existing is not None:
+        if existing.status == Proposal.Status.WITHDRAWN:  # the rule proposes it again (e.g. a corrected diary)
+            Proposal.objects.filter(pk=existing.pk).update(status=Proposal.Status.OPEN, closed_at=None, close_reason="")
+            audit_record(actor=None, action="proposal.reopen", object_type="outcome_proposal", object_id=existing.pk,
+                         patient_id=patient.pk, detail={"kind": existing.kind})  # fmt: skip
         return
     proposal = Proposal.objects.create(
         patient=patient, plan=plan, kind=wanted[0], trigger=wanted[1], reason=domain.reason[:400],
@@ -95,14 +102,16 @@ def _sync_proposal(*, patient, plan, outcome, decision, now) -> None:
 
 
 def _mark_boosters_signed(*, patient, now) -> None:
-    """A booster proposal is acted on once a booster plan for this patient is signed after it was raised."""
+    """A booster proposal is acted on once the plan drafted from it (or an amendment of it) is signed, or any
+    booster plan for this patient is signed after the proposal was raised."""
     open_boosters = list(Proposal.objects.filter(patient=patient, kind=Proposal.Kind.BOOSTER, status__in=Proposal.OPEN_STATES))
     if not open_boosters:
         return
-    signed = list(Plan.objects.filter(patient=patient, kind="booster", signed_at__isnull=False).order_by("signed_at"))
+    signed = list(Plan.objects.filter(patient=patient, signed_at__isnull=False).order_by("signed_at"))
     for proposal in open_boosters:
-        plan = next((p for p in signed if proposal.booster_plan_id in (p.pk, p.amends_id)), None)
-        plan = plan or next((p for p in signed if p.created_at >= proposal.created_at), None)
+        drafted = proposal.booster_plan_id
+        plan = next((p for p in signed if drafted is not None and drafted in (p.pk, p.amends_id)), None)
+        plan = plan or next((p for p in signed if p.kind == "booster" and p.created_at >= proposal.created_at), None)
         if plan is not None:
             _close(proposal, Proposal.Status.ACTED_ON, now=now, actor=plan.signed_by,
                    reason=f"booster plan #{plan.pk} signed", booster_plan=plan)  # fmt: skip
