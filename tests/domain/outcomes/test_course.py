@@ -6,7 +6,14 @@ from fractions import Fraction
 import pytest
 
 from ketaflow.domain.errors import DomainValidationError
-from ketaflow.domain.outcomes.course import CourseFacts, CoursePolicy, course_evaluate, pain_entries_from
+from ketaflow.domain.outcomes.course import (
+    CourseFacts,
+    CoursePolicy,
+    booster_protocol_for,
+    course_evaluate,
+    daily_pain,
+    pain_entries_from,
+)
 from ketaflow.domain.outcomes.diary_window import PainDiaryEntry
 from ketaflow.domain.outcomes.proposals import BoosterProposal, ClinicalReviewProposal, NoProposal
 from ketaflow.domain.outcomes.response import PainResponseClass
@@ -191,3 +198,14 @@ def test_phq9_remission_is_below_10_for_depression_plans_and_below_5_otherwise()
     pain = course_evaluate(facts([3] * 20, intake_phq9_total=20, phq9_after=phq), today=LAST + timedelta(days=20))
     assert depression.phq9.remission is True and depression.phq9.inputs["remission_below"] == 10
     assert pain.phq9.remission is False and pain.phq9.inputs["remission_below"] == 5
+
+
+def test_a_days_pain_is_its_24h_average_else_that_days_pain_now_rating():
+    second = FIRST + timedelta(days=1)
+    entries = daily_pain([(FIRST, 6)], [(FIRST, 9), (second, 4)])
+    assert entries == (PainDiaryEntry(FIRST, 6), PainDiaryEntry(second, 4))
+
+
+def test_depression_relapses_draft_a_depression_protocol_and_pain_plans_the_pain_booster():
+    assert booster_protocol_for("depression") == "depression_standard"
+    assert booster_protocol_for("induction") == booster_protocol_for("escalating") == "chronic_pain_booster"

@@ -12,22 +12,14 @@ from ketaflow.clinic.assessments.models import Assessment
 from ketaflow.clinic.infusions.models import InfusionSession
 from ketaflow.clinic.plans.models import Plan
 from ketaflow.clinic.scheduling.models import Booking
-from ketaflow.domain.outcomes.course import CourseFacts, pain_entries_from
+from ketaflow.domain.outcomes.course import CourseFacts, booster_protocol_for, daily_pain
 from ketaflow.domain.outcomes.diary_schedule import DAILY_ITEMS
 
-# Which stored instrument feeds which outcome input (the diary stores its entries as Assessment rows).
-# Clinic policy: a day's pain is its 24-h average rating; on a day with none, the "pain now" rating of that
-# day stands in (the portal offers it outside the diary); never a value from another day.
+# Which stored instrument feeds which outcome input (the diary stores its entries as Assessment rows);
+# how they combine into one pain value a day is the domain's rule (course.daily_pain).
 DIARY_PAIN = "pain_nrs_average_24h"
 DIARY_PAIN_FALLBACK = "pain_nrs_current"
 OUTCOME_INSTRUMENTS = (*DAILY_ITEMS, "fiqr", "phq9", "pgic", "gad7")
-# Clinic policy: which protocol a booster proposal drafts, by the kind of plan that relapsed.
-BOOSTER_PROTOCOL = {
-    "induction": "chronic_pain_booster",
-    "escalating": "chronic_pain_booster",
-    "booster": "chronic_pain_booster",
-    "depression": "depression_standard",
-}
 GIVEN_STATES = ("running", "paused", "recovery", "discharged", "stopped_early")
 
 
@@ -97,14 +89,14 @@ def course_facts(rows: PatientRows, plan: Plan) -> CourseFacts:
             baseline_day = rows.given_days[earlier[-1].pk][0]
     first = baseline_day or (given[0] if given else None)
     last = given[-1] if given else None
-    pain, fallback, phq9_after = [], {}, []
+    pain, current, phq9_after = [], [], []
     intake_fiqr = intake_phq9 = fiqr_after = pgic_after = None
     for a in rows.assessments:
         day = assessment_day(a)
         if a.instrument_id == DIARY_PAIN and a.total is not None:
             pain.append((day, int(a.total)))
         elif a.instrument_id == DIARY_PAIN_FALLBACK and a.total is not None:
-            fallback[day] = int(a.total)
+            current.append((day, int(a.total)))
         elif a.instrument_id == "fiqr" and first is not None and day <= first:
             intake_fiqr = Fraction(a.result["total_exact"])
         elif a.instrument_id == "phq9" and first is not None and day <= first:
@@ -116,12 +108,10 @@ def course_facts(rows: PatientRows, plan: Plan) -> CourseFacts:
                 phq9_after.append((day, int(a.total)))
             elif a.instrument_id == "pgic" and a.result.get("band_code"):
                 pgic_after = (day, a.result["band_code"].replace("_", " "))
-    have = {day for day, _ in pain}
-    pain = sorted([(d, v) for d, v in fallback.items() if d not in have] + pain, key=lambda pair: pair[0])
     return CourseFacts(
         plan_kind=plan.kind, planned_sessions=plan.n_sessions, series_last_day=plan.end_date, infusion_days=given,
-        baseline_first_infusion_day=baseline_day, pain_entries=pain_entries_from(pain),
+        baseline_first_infusion_day=baseline_day, pain_entries=daily_pain(pain, current),
         intake_fiqr_total=intake_fiqr, intake_phq9_total=intake_phq9, phq9_after=tuple(phq9_after),
         fiqr_after=fiqr_after, pgic_after=pgic_after, next_series_first_day=next_first,
-        booster_protocol_code=BOOSTER_PROTOCOL.get(plan.kind, "chronic_pain_booster"),
+        booster_protocol_code=booster_protocol_for(plan.kind),
     )  # fmt: skip

@@ -60,7 +60,9 @@ class CoursePolicy:
         default_factory=lambda: Source.clinic_policy(
             "course: the series is over when every planned infusion was given or its window has ended; it "
             "responded when a 7-day diary window (>= 4 entries) ending within 14 days after the last infusion "
-            "is >= 30 % below baseline (depression plans: a PHQ-9 >= 50 % below baseline in those 14 days)",
+            "is >= 30 % below baseline (depression plans: a PHQ-9 >= 50 % below baseline in those 14 days); "
+            "a day's pain is its 24-h average rating, else that day's pain-now rating; a relapse proposes the "
+            "booster protocol for the plan's kind (chronic_pain_booster; depression: depression_standard)",
             RULE_VERSION,
         )
     )
@@ -300,6 +302,30 @@ def onset_as_dict(onset: ResponseOnset | None) -> dict[str, Any] | None:
         "classification": getattr(response, "classification", None),
         "percent_reduction": fraction_text(getattr(response, "percent_reduction", None)),
     }
+
+
+# Clinic policy (part of RULE_VERSION): which protocol a booster proposal drafts, by the relapsed plan's kind.
+BOOSTER_PROTOCOL = {
+    "induction": "chronic_pain_booster",
+    "escalating": "chronic_pain_booster",
+    "booster": "chronic_pain_booster",
+    "depression": "depression_standard",  # no depression booster protocol ships: a re-induction draft
+}
+
+
+def booster_protocol_for(plan_kind: str) -> str:
+    return BOOSTER_PROTOCOL.get(plan_kind, "chronic_pain_booster")
+
+
+def daily_pain(
+    average_24h: Sequence[tuple[date, int]], current: Sequence[tuple[date, int]] = ()
+) -> tuple[PainDiaryEntry, ...]:
+    """Clinic policy (part of RULE_VERSION): a day's pain is its 24-h average rating (clinical.md §4.4, the
+    diary item); on a day without one, that day's "pain now" rating stands in. Never a value from another day."""
+    averages = {e.day: e.average_pain_nrs for e in pain_entries_from(average_24h)}
+    for entry in pain_entries_from(current):
+        averages.setdefault(entry.day, entry.average_pain_nrs)
+    return tuple(PainDiaryEntry(d, v) for d, v in sorted(averages.items()))
 
 
 def pain_entries_from(pairs: Sequence[tuple[date, int]]) -> tuple[PainDiaryEntry, ...]:
