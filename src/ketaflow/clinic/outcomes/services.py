@@ -132,7 +132,12 @@ def outcomes_evaluate_patient(*, patient, now: datetime | None = None, trigger: 
     """Evaluate every signed plan of one patient; returns the current decisions (stored only when changed)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    from ketaflow.clinic.patients.models import Patient
+
     with transaction.atomic():
+        # One evaluation per patient at a time (tick, worklist and chart may run together): lock the patient
+        # row (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), then read.
+        Patient.objects.select_for_update().filter(pk=patient.pk).exists()
         rows = mappers.patient_rows(patient=patient)
         current = []
         for plan in rows.plans:
