@@ -95,3 +95,20 @@ def test_dismissing_needs_a_reason_and_then_closes_the_proposal(relapsed, patien
 def test_a_patient_cannot_see_another_patients_outcomes(relapsed, patients, client_for):
     response = client_for(patients["ben_user"]).get(f"/patients/{patients['ana'].pk}/outcomes/")
     assert response.status_code in (403, 404)
+
+
+def test_the_worklist_shows_an_overdue_diary_and_an_unanswered_vitals_alert(patients, staff, client_for):
+    import datetime as dt
+
+    from ketaflow.clinic.infusions.models import InfusionSession, VitalSign
+    from ketaflow.synth.outcomes import past_series
+
+    first = timezone.localdate() - dt.timedelta(days=20)
+    plan = past_series(patients["ben"], staff["prescriber"], first_day=first)  # no diary at all since
+    session = InfusionSession.objects.filter(plan=plan).last()
+    VitalSign.objects.create(session=session, at=timezone.now() - dt.timedelta(hours=1), phase="intra",
+                             systolic_mmhg=190, level="red", recorded_by=staff["nurse"])  # fmt: skip
+    text = client_for(staff["nurse"]).get("/worklist/").content.decode()
+    assert "Marsh, Ben" in text
+    assert "Diary overdue" in text and "7 of the last 7 diary days missed" in text
+    assert "red vitals alert without a recorded response" in text
