@@ -132,3 +132,16 @@ def test_a_proposal_the_rule_no_longer_gives_is_withdrawn_with_the_reason(patien
     outcomes_evaluate_patient(patient=patients["ben"])  # responded, no relapse: nothing to propose
     review.refresh_from_db()
     assert review.status == "withdrawn" and "no longer proposes" in review.close_reason
+
+
+def test_opening_the_chart_again_writes_nothing_when_nothing_changed(relapsed, patients, staff, client_for):
+    from ketaflow.clinic.outcomes.models import EvaluationState
+
+    client = client_for(staff["nurse"])
+    panel = f"/patients/{patients['ana'].pk}/outcomes/?partial=panel"
+    client.get(panel)
+    state = EvaluationState.objects.get(patient=patients["ana"])
+    decisions = OutcomeDecision.objects.count()
+    client.get(panel)
+    assert EvaluationState.objects.get(patient=patients["ana"]).evaluated_at == state.evaluated_at
+    assert OutcomeDecision.objects.count() == decisions

@@ -101,7 +101,7 @@ def outcome_summary(request, patient_id: uuid.UUID):
     """The stored response summary of each signed plan (baseline, IMMPACT classes, PGIC, FIQR, PHQ-9, relapse,
     proposal), each decision with its inputs, rule version and source. Evaluates first; stores only changes."""
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="outcomes.view")
-    services.outcomes_evaluate_patient(patient=patient, trigger="api")
+    services.outcomes_evaluate_if_stale(patient=patient, trigger="api")
     return _summary(patient)
 
 

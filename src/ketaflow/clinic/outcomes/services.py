@@ -180,6 +180,18 @@ def fingerprints(patient_ids, *, now: datetime) -> dict:
     return {pk: "|".join(p) for pk, p in parts.items()}
 
 
+def outcomes_evaluate_if_stale(*, patient, now: datetime | None = None, trigger: str = "chart") -> bool:
+    """Evaluate one patient only when what the last evaluation saw has changed (a page view writes nothing
+    otherwise). Returns whether it evaluated."""
+    now = now or timezone.now()
+    wanted = fingerprints([patient.pk], now=now)[patient.pk]
+    seen = EvaluationState.objects.filter(patient=patient).values_list("fingerprint", flat=True).first()
+    if seen == wanted:
+        return False
+    outcomes_evaluate_patient(patient=patient, now=now, trigger=trigger)
+    return True
+
+
 def outcomes_evaluate_all(now: datetime | None = None, *, trigger: str = "tick") -> dict:
     """Every patient with a signed plan; patients whose fingerprint is unchanged are skipped."""
     from ketaflow.clinic.patients.models import Patient

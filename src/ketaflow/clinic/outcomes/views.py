@@ -47,7 +47,7 @@ def _summary_context(request, patient) -> dict:
 def patient_outcomes(request, patient_id):
     """The response summary (evaluated now; stored only if something changed) and the timeline."""
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="outcomes.view")
-    services.outcomes_evaluate_patient(patient=patient, trigger="chart")
+    services.outcomes_evaluate_if_stale(patient=patient, trigger="chart")
     context = _summary_context(request, patient)
     if request.GET.get("partial") == "panel":
         return render(request, "outcomes/patient_outcomes.html#panel", context)
