@@ -145,3 +145,13 @@ def test_opening_the_chart_again_writes_nothing_when_nothing_changed(relapsed, p
     client.get(panel)
     assert EvaluationState.objects.get(patient=patients["ana"]).evaluated_at == state.evaluated_at
     assert OutcomeDecision.objects.count() == decisions
+
+
+def test_cancelling_a_signed_plan_withdraws_its_open_proposal(relapsed, patients):
+    from ketaflow.clinic.plans.models import Plan
+
+    outcomes_evaluate_all()
+    Plan.objects.filter(pk=relapsed.pk).update(status=Plan.Status.CANCELLED)
+    assert outcomes_evaluate_all()["evaluated"] == 1
+    proposal = Proposal.objects.get(patient=patients["ana"])
+    assert proposal.status == "withdrawn" and "no longer the signed version" in proposal.close_reason

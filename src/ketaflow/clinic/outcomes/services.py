@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from ketaflow.clinic.accounts.roles import Role
@@ -150,6 +150,9 @@ def outcomes_evaluate_patient(*, patient, now: datetime | None = None, trigger: 
                 )  # fmt: skip
             current.extend(by_kind.values())
             _sync_proposal(patient=patient, plan=plan, outcome=outcome, decision=by_kind["proposal"], now=now)
+        current_plans = [p.pk for p in rows.plans]
+        for orphan in Proposal.objects.filter(patient=patient, status=Proposal.Status.OPEN).exclude(plan_id__in=current_plans):
+            _close(orphan, Proposal.Status.WITHDRAWN, now=now, reason="its plan is no longer the signed version")
         _mark_boosters_signed(patient=patient, now=now)
         diary = _diary(rows, patient=patient, now=now) if rows.plans else {"needed": False, "reason": "no signed plan"}
         EvaluationState.objects.update_or_create(
@@ -171,8 +174,9 @@ def fingerprints(patient_ids, *, now: datetime) -> dict:
                 .annotate(v=Sum("version"), n=Count("pk"))):  # fmt: skip
         parts[row["patient_id"]].append(f"i{row['v']}:{row['n']}")
     for row in (Plan.objects.filter(patient_id__in=ids, signed_at__isnull=False).values("patient_id")
-                .annotate(m=Max("pk"), s=Max("signed_at"), n=Count("pk"))):  # fmt: skip
-        parts[row["patient_id"]].append(f"p{row['m']}:{row['n']}:{row['s'].isoformat()}")
+                .annotate(m=Max("pk"), s=Max("signed_at"), n=Count("pk"),
+                          current=Count("pk", filter=Q(status=Plan.Status.SIGNED)))):  # fmt: skip
+        parts[row["patient_id"]].append(f"p{row['m']}:{row['n']}:{row['current']}:{row['s'].isoformat()}")
     from ketaflow.clinic.scheduling.models import Booking
 
     for row in Booking.objects.filter(patient_id__in=ids).values("patient_id").annotate(m=Max("updated_at"), n=Count("pk")):
