@@ -91,7 +91,7 @@ def test_the_proposal_states_its_preferred_start_as_a_clinic_clock_time(staff, p
     """ST108: "08:00:00" was declared an OpenAPI "time", which needs an offset."""
     data = call("get", f"/api/plans/{plan.pk}/proposal", staff["front_desk"], preferred_start="10:30").json()
     assert data["preferred_start"] == "10:30"
-    prop = api.get_openapi_schema()["components"]["schemas"]["ProposalOut"]["properties"]["preferred_start"]
+    prop = api.get_openapi_schema()["components"]["schemas"]["BookingProposalOut"]["properties"]["preferred_start"]
     assert "format" not in prop and re.fullmatch(prop["pattern"], data["preferred_start"])
 
 

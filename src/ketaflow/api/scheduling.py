@@ -52,7 +52,7 @@ class MoveIn(Schema):
     start: IsoDateTime = Field(description="ISO 8601 with an offset, years 2000–2100")
 
 
-class CancelIn(Schema):
+class BookingCancelIn(Schema):
     reason: SafeStr = Field(min_length=1, max_length=200)
 
 
@@ -64,7 +64,7 @@ class SlotOut(Schema):
     end: dt.datetime | None
 
 
-class ProposalOut(Schema):
+class BookingProposalOut(Schema):
     ok: bool
     reason: str
     notes: list[str]
@@ -162,7 +162,7 @@ def schedule_day(request, day: IsoDate):
     }  # fmt: skip
 
 
-@operation("get", "/plans/{plan_id}/proposal", "booking_propose", response={200: ProposalOut, **errors(404, 422)}, tags=TAGS)
+@operation("get", "/plans/{plan_id}/proposal", "booking_propose", response={200: BookingProposalOut, **errors(404, 422)}, tags=TAGS)
 def booking_propose(request, plan_id: ObjectId, earliest_start_day: IsoDate | None = None, preferred_start: ClockTime | None = None):
     """Dates for the signed plan's sessions not booked yet. Nothing is saved: POST the slots to book them."""
     plan = _plan(request, plan_id, audit_action="booking.view")
@@ -228,7 +228,7 @@ def booking_move(request, booking_id: ObjectId, body: MoveIn):
 
 
 @operation("post", "/bookings/{booking_id}/cancel", "booking_cancel", response={200: BookingResultOut, **errors(404, 422)}, tags=TAGS)
-def booking_cancel(request, booking_id: ObjectId, body: CancelIn):
+def booking_cancel(request, booking_id: ObjectId, body: BookingCancelIn):
     booking = _booking(request, booking_id)
     return _result(services.booking_cancel(actor=request.user, request=request, booking=booking, reason=body.reason))
 

@@ -32,6 +32,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from ketaflow.clinic.reliability.models import IdempotencyRecord
@@ -97,6 +98,22 @@ def request_fingerprint(request) -> str:
     return digest.hexdigest()
 
 
+def _method_allowed(request) -> bool:
+    """False when nothing at this path takes this method: the answer is then the router's 404 or 405, and
+    a key already used elsewhere must not turn it into a 422 (found by checks/fuzz_api.py: PUT on a
+    POST-only operation with a reused key). API paths only; a page view declares its methods in code."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    # django-ninja's view is a closure over its PathView, which lists the operations and their methods.
+    cells = [c.cell_contents for c in (getattr(match.func, "__closure__", None) or ())]
+    operations = next((c.operations for c in cells if hasattr(c, "operations")), None)
+    if not operations:
+        return True
+    return any(request.method in op.methods for op in operations)
+
+
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
 
@@ -148,7 +165,7 @@ class IdempotencyMiddleware:
         if request.method not in UNSAFE_METHODS or not request.user.is_authenticated:
             return self.get_response(request)
         key = idempotency_key(request)
-        if key is None:
+        if key is None or not _method_allowed(request):
             return self.get_response(request)
         if not KEY_PATTERN.match(key):
             return _error(
