@@ -23,7 +23,7 @@ from ketaflow.clinic.patients.selectors import patient_get
 TAGS = ["outcomes"]
 
 
-class DecisionOut(Schema):
+class OutcomeDecisionOut(Schema):
     id: int
     kind: str
     summary: str
@@ -34,12 +34,12 @@ class DecisionOut(Schema):
     decided_at: dt.datetime
 
 
-class CourseOut(Schema):
+class OutcomeCourseOut(Schema):
     plan_id: int
-    decisions: dict[str, DecisionOut]
+    decisions: dict[str, OutcomeDecisionOut]
 
 
-class ProposalOut(Schema):
+class OutcomeProposalOut(Schema):
     id: int
     patient_id: uuid.UUID
     plan_id: int
@@ -58,10 +58,10 @@ class ProposalOut(Schema):
     decision_support: str = "a proposal for a clinician to review; not an order and no claim of efficacy"
 
 
-class SummaryOut(Schema):
+class OutcomeSummaryOut(Schema):
     patient_id: uuid.UUID
-    courses: list[CourseOut]
-    proposals: list[ProposalOut]
+    courses: list[OutcomeCourseOut]
+    proposals: list[OutcomeProposalOut]
     diary: dict
 
 
@@ -82,7 +82,7 @@ class WorklistRowOut(Schema):
     items: list[WorklistItemOut]
 
 
-class DismissIn(Schema):
+class ProposalDismissIn(Schema):
     reason: SafeStr = Field(min_length=1, max_length=300, description="why the proposal is dismissed")
 
 
@@ -96,7 +96,7 @@ def _summary(patient) -> dict:
     }
 
 
-@operation("get", "/patients/{patient_id}/outcomes", "outcome_summary", response={200: SummaryOut, **errors(404)}, tags=TAGS)
+@operation("get", "/patients/{patient_id}/outcomes", "outcome_summary", response={200: OutcomeSummaryOut, **errors(404)}, tags=TAGS)
 def outcome_summary(request, patient_id: uuid.UUID):
     """The stored response summary of each signed plan (baseline, IMMPACT classes, PGIC, FIQR, PHQ-9, relapse,
     proposal), each decision with its inputs, rule version and source. Evaluates first; stores only changes."""
@@ -105,7 +105,7 @@ def outcome_summary(request, patient_id: uuid.UUID):
     return _summary(patient)
 
 
-@operation("post", "/patients/{patient_id}/outcomes/evaluate", "outcome_evaluate", response={200: SummaryOut, **errors(404)},
+@operation("post", "/patients/{patient_id}/outcomes/evaluate", "outcome_evaluate", response={200: OutcomeSummaryOut, **errors(404)},
            tags=TAGS)  # fmt: skip
 def outcome_evaluate(request, patient_id: uuid.UUID):
     """Evaluate now (e.g. after new assessments arrived); idempotent."""
@@ -141,16 +141,16 @@ def worklist(request):
     return out
 
 
-@operation("get", "/patients/{patient_id}/proposals", "proposal_list", response={200: list[ProposalOut], **errors(404)},
+@operation("get", "/patients/{patient_id}/proposals", "proposal_list", response={200: list[OutcomeProposalOut], **errors(404)},
            tags=TAGS)  # fmt: skip
 def proposal_list(request, patient_id: uuid.UUID):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="proposal.list")
     return selectors.proposals_for_patient(patient=patient)
 
 
-@operation("post", "/proposals/{proposal_id}/dismiss", "proposal_dismiss", response={200: ProposalOut, **errors(404)},
+@operation("post", "/proposals/{proposal_id}/dismiss", "proposal_dismiss", response={200: OutcomeProposalOut, **errors(404)},
            tags=TAGS)  # fmt: skip
-def proposal_dismiss(request, proposal_id: int, body: DismissIn):
+def proposal_dismiss(request, proposal_id: int, body: ProposalDismissIn):
     """A prescriber dismisses a proposal with a reason (422 when it is already closed)."""
     proposal = get_object_or_404(Proposal, pk=proposal_id)
     patient_get(user=request.user, patient_id=proposal.patient_id, request=request, audit_action="")
