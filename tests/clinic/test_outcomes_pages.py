@@ -112,3 +112,22 @@ def test_the_worklist_shows_an_overdue_diary_and_an_unanswered_vitals_alert(pati
     assert "Marsh, Ben" in text
     assert "Diary overdue" in text and "7 of the last 7 diary days missed" in text
     assert "red vitals alert without a recorded response" in text
+
+
+def test_a_review_is_recorded_as_done_but_a_booster_is_only_acted_on_by_signing(relapsed, patients, staff, client_for):
+    import datetime as dt
+
+    from ketaflow.synth.outcomes import diary_days, past_series
+
+    first = timezone.localdate() - dt.timedelta(days=40)
+    past_series(patients["ben"], staff["prescriber"], first_day=first)
+    diary_days(patients["ben"], staff["nurse"], first_day=first - dt.timedelta(days=7), values=[7] * 47)
+    client = client_for(staff["prescriber"])
+    client.get("/worklist/")
+    review = Proposal.objects.get(patient=patients["ben"])
+    done = client.post(f"/proposals/{review.pk}/close/", {"outcome": "acted_on", "reason": "seen in clinic; plan changed"})
+    review.refresh_from_db()
+    assert done.status_code == 302 and review.status == "acted_on" and review.closed_by == staff["prescriber"]
+    booster = Proposal.objects.get(patient=patients["ana"])
+    refused = client.post(f"/proposals/{booster.pk}/close/", {"outcome": "acted_on", "reason": "done"})
+    assert refused.status_code == 422 and "signing its plan" in refused.content.decode()
