@@ -48,7 +48,8 @@ def _finish(fig: Figure, ax, title: str, note: str, top_ng_per_ml: float) -> Non
     ax.set_ylabel("ketamine (ng/mL)")
     ax.set_ylim(0, top_ng_per_ml)
     ax.set_title(title, fontsize=10, loc="left")
-    ax.legend(fontsize=7, loc="upper right")
+    # Below the axes: inside, the legend covered the peak of a long infusion's curve.
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     fig.suptitle("\n".join(textwrap.wrap(note, 130)), fontsize=6.5, color="#555555", x=0.01, ha="left")
 
 
