@@ -223,3 +223,28 @@ def test_a_dose_typed_as_a_rate_unit_is_caught_for_a_mg_per_kg_protocol(staff):
                  segments=[{"duration_min": 40, "amount": 0.5, "unit": "mg/kg/h"}])  # fmt: skip
     data = post(CHECK, body, staff["prescriber"]).json()
     assert data["status"] != "pass" and data["session_dose_mg_per_kg"] == pytest.approx(0.5 * 40 / 60)
+
+
+def test_an_amended_plan_counts_the_sessions_given_under_the_version_it_replaced(staff, patients):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ketaflow.clinic.infusions.models import InfusionSession
+    from ketaflow.clinic.infusions.services import session_create
+    from ketaflow.clinic.plans.models import Plan
+    from ketaflow.clinic.plans.services import plan_create
+
+    ana = patients["ana"]
+    args = dict(protocol="fibromyalgia_induction", n_sessions=6, start_dose="0.5", duration_min=120,
+                series_window_days=21, start_date=timezone.localdate(), bag_concentration_mg_per_ml="1")  # fmt: skip
+    first = plan_create(actor=staff["prescriber"], patient=ana, **args)
+    Plan.objects.filter(pk=first.pk).update(status=Plan.Status.SIGNED)
+    first.refresh_from_db()
+    session = session_create(actor=staff["nurse"], plan_session=first.sessions.first())
+    ended = timezone.now() - dt.timedelta(days=3)
+    InfusionSession.objects.filter(pk=session.pk).update(started_at=ended - dt.timedelta(hours=2), stopped_at=ended,
+                                                         delivered={"dose_mg": 68.5})  # fmt: skip
+    amended = plan_create(actor=staff["prescriber"], patient=ana, amends=first, amendment_reason="longer", **args)
+    data = post(CHECK, order(patient_id=str(ana.pk), plan_id=amended.pk), staff["prescriber"]).json()
+    assert data["course_sessions_given"] == 1

@@ -47,17 +47,21 @@ def recorded_weights(patient, *, as_of: date) -> tuple[WeightRecord, ...]:
 
 
 def course_context(*, patient, now: datetime, plan=None) -> tuple[tuple[WeightRecord, ...], tuple[PastSession, ...], datetime | None]:
-    """The patient's recent weights, the sessions already given under ``plan`` (the course) and when the
-    patient's last infusion of any plan ended."""
+    """The patient's recent weights, the sessions already given under ``plan`` and the versions it amends
+    (the course) and when the patient's last infusion of any plan ended."""
     from ketaflow.clinic.infusions.models import InfusionSession
 
     given = InfusionSession.objects.filter(patient=patient, started_at__isnull=False, stopped_at__lte=now)
     course = ()
     if plan is not None:
+        versions, current = [], plan  # an amendment continues the course of the versions it replaced
+        while current is not None and len(versions) < 20:
+            versions.append(current.pk)
+            current = current.amends
         course = tuple(
             PastSession(started_at=s.started_at, ended_at=s.stopped_at,
                         delivered_mg=float((s.delivered or {}).get("dose_mg") or 0.0))
-            for s in given.filter(plan=plan).order_by("started_at")[:60]
+            for s in given.filter(plan_id__in=versions).order_by("started_at")[:60]
         )  # fmt: skip
     last = given.order_by("-stopped_at").values_list("stopped_at", flat=True).first()
     return recorded_weights(patient, as_of=now.date()), course, last
