@@ -145,6 +145,7 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "ketaflow.clinic.accounts.lockout.lockout_response"  # JSON 429 on the API
 
 # Secure headers. HTTPS-only protections switch on together with one setting.
 HTTPS = env_bool("KETAFLOW_HTTPS", False)
