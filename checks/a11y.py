@@ -29,6 +29,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disa
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ROLES = ["dr.reyes", "rn.larsen", "desk.kim", "analyst.moreau", "admin", "patient.demo"]
 SKIP = ("/accounts/logout", "/api/", "/static/", "/admin")
+NOT_PAGES = (".pdf", ".svg", ".png")  # documents and images: nothing for axe, and a PDF starts a download
 
 
 def ensure_axe() -> None:
@@ -101,8 +102,14 @@ def crawl(page, base: str, who: str, results: dict, limit: int) -> None:
             htmx_error_state(page, who, path, results)
         for href in page.eval_on_selector_all("a[href^='/']", "els => els.map(e => e.getAttribute('href'))"):
             clean = href.split("#")[0].split("?")[0]
-            if clean and not clean.startswith(SKIP) and clean not in seen and clean not in queue:
-                queue.append(clean)
+            if clean and not clean.startswith(SKIP) and not clean.endswith(NOT_PAGES) and clean not in seen \
+                    and clean not in queue:
+                # Treatment plans and their booking pages first: the dose check and the predicted-Cp chart
+                # sit several links deep and a breadth-first crawl of 15 pages could stop short of them.
+                if "/plans/" in clean:
+                    queue.insert(0, clean)
+                else:
+                    queue.append(clean)
 
 
 def htmx_error_state(page, who: str, path: str, results: dict) -> None:
@@ -124,6 +131,8 @@ def report(results: dict, seconds: float) -> None:
             if v["impact"] in ("serious", "critical"):
                 serious[(v["impact"], v["id"])].add(label)
     print(f"axe-core over {len(results)} page states in {seconds:.0f} s (WCAG 2.0/2.1/2.2 A and AA rules)")
+    plans = sorted({label.split(" ", 1)[1] for label in results if "/plans/" in label})
+    print(f"  treatment-plan pages among them: {len(plans)}, e.g. {plans[:3]}")
     for impact in ("critical", "serious", "moderate", "minor"):
         print(f"  {impact:<9} {by_impact.get(impact, 0)}")
     for (impact, rule), labels in sorted(serious.items()):
