@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("ketaflow.clinic.infusions.urls")),
     path("", include("ketaflow.clinic.scheduling.urls")),
     path("", include("ketaflow.clinic.outcomes.urls")),
+    path("", include("ketaflow.clinic.diaries.urls")),
     path("api/", api.urls),
 ]

@@ -16,6 +16,7 @@ PUBLIC = frozenset(
         "api:health",
         "api:openapi-json",
         "api:openapi-view",
+        "diaries:link",  # a reminder's one-time link: the token is the credential (single use, expiring)
     }
 )
 
@@ -77,6 +78,9 @@ POLICY: dict[str, frozenset[str]] = {
     "scheduling:carry_over": frozenset({P, N, F}),
     "scheduling:booking_move": frozenset({P, N, F}),
     "scheduling:booking_cancel": frozenset({P, N, F}),
+    # diary (issue 7): the patient's own page, the staff view of a patient's diary
+    "diaries:portal": frozenset({PT}),
+    "diaries:staff": frozenset({P, N}),
     # outcomes: response summaries, worklist, booster / review proposals (issue 7)
     "outcomes:worklist": frozenset({P, N}),
     "outcomes:patient": frozenset({P, N}),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.assessments import services
-from ketaflow.clinic.assessments.catalogue import PORTAL_INTAKE
+from ketaflow.clinic.assessments.catalogue import PORTAL_DIARY, PORTAL_INTAKE
 from ketaflow.clinic.assessments.forms import answers_from, instrument_form_class
 from ketaflow.clinic.assessments.models import Assessment, ClinicalTask
 from ketaflow.clinic.patients.selectors import patient_get
@@ -18,7 +18,7 @@ from ketaflow.domain.instruments import INSTRUMENTS
 
 
 def _instrument_for(user, instrument_id: str):
-    allowed = PORTAL_INTAKE if user.role == Role.PATIENT else tuple(INSTRUMENTS)
+    allowed = PORTAL_INTAKE + PORTAL_DIARY if user.role == Role.PATIENT else tuple(INSTRUMENTS)
     if instrument_id not in allowed:
         raise Http404("No such questionnaire.")
     return INSTRUMENTS[instrument_id]

@@ -11,7 +11,6 @@ import hashlib
 import json
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
@@ -30,8 +29,6 @@ from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.outcomes.adherence import diary_attention
 from ketaflow.domain.outcomes.course import RULE_VERSION as COURSE_RULE_VERSION
 from ketaflow.domain.outcomes.course import course_evaluate
-from ketaflow.domain.outcomes.diary_policies import diary_policy_for
-from ketaflow.domain.outcomes.diary_schedule import CompletedEntry, diary_status
 from ketaflow.domain.outcomes.proposals import BoosterProposal, ClinicalReviewProposal
 
 REVIEW_TRIGGER = "after-series"
@@ -118,11 +115,9 @@ def _mark_boosters_signed(*, patient, now) -> None:
 
 
 def _diary(rows: mappers.PatientRows, *, patient, now: datetime) -> dict:
-    series = [list(rows.given_days.get(p.pk) or rows.planned_days.get(p.pk, ())) for p in rows.plans]
-    policy = diary_policy_for(rows.plans[-1].protocol_code)  # the latest series sets the schedule
-    completed = [CompletedEntry(a.instrument_id, mappers.assessment_day(a)) for a in rows.assessments]
-    status = diary_status([s for s in series if s], completed, now=now, zone_name=settings.TIME_ZONE,
-                          patient_ref=str(patient.pk), policy=policy)  # fmt: skip
+    from ketaflow.clinic.diaries.selectors import status_from_rows
+
+    status, policy = status_from_rows(rows, patient=patient, now=now)
     attention = diary_attention(status, schedule=policy)
     return {"needed": attention.needed, "reason": attention.reason, "inputs": attention.inputs,
             "rule_version": attention.rule_version, "source": attention.source.as_dict()}  # fmt: skip

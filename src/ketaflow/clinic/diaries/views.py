@@ -1,0 +1,115 @@
+"""The patient's diary: today's ratings and what else is due, in the portal or through a one-time link;
+the staff view of a patient's diary."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ketaflow.clinic.assessments.forms import answers_from, instrument_form_class
+from ketaflow.clinic.assessments.services import NotScorable, assessment_record
+from ketaflow.clinic.audit.services import audit_record
+from ketaflow.clinic.diaries import forms, selectors, services
+from ketaflow.clinic.diaries.models import DiaryDay
+from ketaflow.clinic.patients.models import Patient
+from ketaflow.clinic.patients.selectors import patient_get
+from ketaflow.domain.errors import DomainValidationError
+from ketaflow.domain.instruments import get_instrument
+from ketaflow.domain.outcomes.diary_schedule import DAILY_ITEMS
+
+
+def _crisis(assessment) -> bool:
+    return any(f.get("code") == "suicide_risk" for f in assessment.result.get("flags", []))
+
+
+def _diary_context(patient, now, **extra) -> dict:
+    status, policy = selectors.diary_status_for(patient=patient, now=now)
+    open_items = status.open_items if status else ()
+    daily_open = any(i.instrument in DAILY_ITEMS for i in open_items)
+    others = [i for i in open_items if i.instrument not in DAILY_ITEMS]
+    titles = {i.instrument: get_instrument(i.instrument).definition.title for i in others}
+    return {"patient": patient, "status": status, "policy": policy, "daily_open": daily_open, "others": others,
+            "titles": titles, "today": timezone.localdate(now), **extra}  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def portal_diary(request):
+    """The patient's own diary page (portal login)."""
+    patient = Patient.objects.filter(user=request.user).first()
+    if patient is None:
+        raise Http404("No patient record is linked to this login.")
+    patient_get(user=request.user, patient_id=patient.pk, request=request, audit_action="diary.view")
+    form = forms.daily_form_class()(request.POST if request.method == "POST" else None)
+    status_code = 200
+    if request.method == "POST":
+        status_code = 422
+        if form.is_valid():
+            try:
+                services.diary_entry_record(actor=request.user, request=request, patient=patient,
+                                            answers=forms.daily_answers(form), day=timezone.localdate())  # fmt: skip
+            except DomainValidationError as exc:
+                form.add_error(None, f"{exc.field}: {exc.message}" + (f" (allowed: {exc.allowed})" if exc.allowed else ""))
+            else:
+                messages.success(request, "Today's diary is saved. Thank you.")
+                return redirect("diaries:portal")
+    ctx = _diary_context(patient, timezone.now(), form=form)
+    return render(request, "diaries/portal_diary.html", ctx, status=status_code)
+
+
+@require_GET
+def staff_diary(request, patient_id):
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="diary.view")
+    ctx = _diary_context(patient, timezone.now(), entries=selectors.recent_diary_days(patient=patient))
+    return render(request, "diaries/staff_diary.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def link_fill(request, token: str):
+    """A reminder's one-time link: fills just that form, as the patient, without a portal session."""
+    now = timezone.now()
+    try:
+        link = services.diary_link_open(token, now=now)
+    except DomainValidationError as exc:
+        return render(request, "diaries/link_invalid.html", {"reason": exc.message, "allowed": exc.allowed}, status=410)
+    patient, actor = link.patient, link.patient.user
+    daily = link.group == "daily"
+    form_class = forms.daily_form_class() if daily else instrument_form_class(get_instrument(link.group).definition)
+    form = form_class(request.POST if request.method == "POST" else None)
+    status_code, crisis = 200, False
+    if request.method == "POST":
+        status_code = 422
+        if form.is_valid():
+            try:
+                if daily:
+                    services.diary_entry_record(actor=actor, request=request, patient=patient, link=link,
+                                                answers=forms.daily_answers(form), day=timezone.localdate())  # fmt: skip
+                else:
+                    crisis = _record_linked_instrument(request, link, answers_from(form))
+            except DomainValidationError as exc:
+                form.add_error(None, f"{exc.field}: {exc.message}" + (f" (allowed: {exc.allowed})" if exc.allowed else ""))
+            else:
+                return render(request, "diaries/link_done.html", {"patient": patient, "crisis": crisis})
+    audit_record(actor=actor, action="diary.link_open", request=request, object_type="diary_link", object_id=link.pk,
+                 patient_id=patient.pk)  # fmt: skip
+    title = "Today's diary" if daily else get_instrument(link.group).definition.title
+    return render(request, "diaries/link_fill.html", {"patient": patient, "form": form, "title": title, "daily": daily},
+                  status=status_code)  # fmt: skip
+
+
+def _record_linked_instrument(request, link, answers: dict) -> bool:
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            assessment = assessment_record(actor=link.patient.user, request=request, patient=link.patient,
+                                           instrument_id=link.group, answers=answers)  # fmt: skip
+            DiaryDay.objects.create(patient=link.patient, instrument_id=link.group, day=today, assessment=assessment,
+                                    due_day=link.due_day, via_link=link)  # fmt: skip
+            link.used_at = timezone.now()
+            link.save(update_fields=["used_at"])
+    except NotScorable as exc:
+        raise DomainValidationError("answers", exc.result.invalid_reason) from None
+    return _crisis(assessment)
