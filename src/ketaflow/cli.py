@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ketaflow.commands import idempotency as idempotency_commands
 
     idempotency_commands.register(sub)
+    from ketaflow.commands import tick as tick_commands
+
+    tick_commands.register(sub)
     return parser
 
 
