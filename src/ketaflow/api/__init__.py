@@ -1,6 +1,7 @@
 """Ketaflow's JSON API (django-ninja, OpenAPI at /api/docs). Same permissions and validation as the pages."""
 
 from ketaflow.api import assessments as _assessments  # noqa: F401
+from ketaflow.api import diary as _diary  # noqa: F401
 from ketaflow.api import dosing as _dosing  # noqa: F401
 from ketaflow.api import infusions as _infusions  # noqa: F401
 from ketaflow.api import outcomes as _outcomes  # noqa: F401

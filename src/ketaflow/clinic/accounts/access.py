@@ -81,6 +81,8 @@ POLICY: dict[str, frozenset[str]] = {
     # diary (issue 7): the patient's own page, the staff view of a patient's diary
     "diaries:portal": frozenset({PT}),
     "diaries:staff": frozenset({P, N}),
+    "api:diary_get": frozenset({P, N, PT}),
+    "api:diary_record": frozenset({P, N, PT}),
     # outcomes: response summaries, worklist, booster / review proposals (issue 7)
     "outcomes:worklist": frozenset({P, N}),
     "outcomes:patient": frozenset({P, N}),

@@ -1,0 +1,58 @@
+"""The diary API: the schedule's status with its rule version, and today's ratings recorded once."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ketaflow.clinic.accounts.services import api_token_create
+from tests.clinic.infusion_fixtures import signed_plan
+
+pytestmark = pytest.mark.django_db
+ANSWERS = {"pain_nrs_average_24h": {"pain": "4"}, "sleep_quality_nrs": {"rating": "6"}}
+
+
+def bearer(user):
+    _, raw = api_token_create(actor=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def ana(staff, patients):
+    from ketaflow.clinic.scheduling.services import booking_propose, booking_series_accept
+
+    plan = signed_plan(staff, patients["ana"])
+    booking_series_accept(actor=staff["front_desk"], plan=plan, slots=list(booking_propose(plan=plan).slots))
+    return patients["ana"]
+
+
+def post(path, body, user):
+    return Client().post(path, data=json.dumps(body), content_type="application/json", **bearer(user))
+
+
+def test_the_patient_records_today_and_the_status_shows_it_done(ana, patients):
+    path = f"/api/patients/{ana.pk}/diary"
+    before = Client().get(path, **bearer(patients["ana_user"])).json()
+    assert {i["instrument"] for i in before["open_items"]} >= {"pain_nrs_average_24h", "sleep_quality_nrs"}
+    assert before["rule_version"].startswith("diary-schedule")
+    created = post(path, {"day": timezone.localdate().isoformat(), "answers": ANSWERS}, patients["ana_user"])
+    assert created.status_code == 201, created.content
+    done = {i["instrument"] for i in created.json()["items"] if i["status"] == "done"}
+    assert {"pain_nrs_average_24h", "sleep_quality_nrs"} <= done
+    assert {e["instrument_id"]: e["total"] for e in created.json()["entries"]}["pain_nrs_average_24h"] == 4
+    again = post(path, {"day": timezone.localdate().isoformat(), "answers": ANSWERS}, patients["ana_user"])
+    assert again.status_code == 422 and again.json()["detail"][0]["field"] == "day"
+
+
+def test_bad_diary_input_names_the_field_and_other_patients_get_404(ana, patients):
+    path = f"/api/patients/{ana.pk}/diary"
+    yesterday = (timezone.localdate() - timezone.timedelta(days=1)).isoformat()
+    late = post(path, {"day": yesterday, "answers": ANSWERS}, patients["ana_user"])
+    assert late.status_code == 422 and late.json()["detail"][0]["field"] == "day"
+    wrong = post(path, {"day": timezone.localdate().isoformat(), "answers": {"fiqr": {"x": "1"}}}, patients["ana_user"])
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["field"] == "instrument_id"
+    out_of_range = post(path, {"day": timezone.localdate().isoformat(), "answers": {"fatigue_nrs": {"rating": "12"}}},
+                        patients["ana_user"])  # fmt: skip
+    assert out_of_range.status_code == 422
+    assert Client().get(path, **bearer(patients["ben_user"])).status_code == 404
