@@ -1,6 +1,6 @@
 """Issue 7's browser path: after a series that helped, a patient's pain came back. The diary days before
 today (seeded: the demo's patient.booster logged pain 3 for weeks, then 6-8 with a few days skipped) leave
-today's 7-day window one entry short of evaluable; the patient logs today's diary from the portal, which
+today's 7-day window one entry short of evaluable; the patient fills today's diary page in the portal, which
 confirms the relapse (clinic policy: 3 consecutive days). The staff worklist then shows a booster proposal,
 and the prescriber opens the prefilled booster plan and signs it; the proposal is marked acted on.
 
@@ -45,13 +45,17 @@ def test_patient_logs_returning_pain_worklist_proposes_a_booster_and_prescriber_
     assert page.locator("table.worklist tr.worklist-booster", has_text=family).count() == 0
     logout(page)
 
-    # The patient rates today's pain from the portal (the portal's pain form; the diary pages will ask the
-    # same daily). A day without a 24-h average rating counts its "pain now" rating (clinic policy).
+    # The patient opens the diary from the portal home and rates today: pain (now and 24-h average),
+    # sleep and fatigue.
     login("patient.booster")
-    page.goto(f"{server['url']}/patients/{pid}/assessments/pain_nrs_current/")
-    page.check("input[name=pain][value='8']")
-    page.click("main button[type=submit]")
-    page.wait_for_selector(".score")
+    page.click("#open-diary")
+    page.wait_for_selector("#daily-diary")
+    for item, value in (("pain_nrs_current", "8"), ("pain_nrs_average_24h", "7"), ("sleep_quality_nrs", "7"),
+                        ("fatigue_nrs", "6")):  # fmt: skip
+        page.check(f"input[name={item}][value='{value}']")
+    page.click("#save-diary")
+    page.wait_for_selector("#daily-done")
+    assert "saved" in page.locator(".messages").inner_text()
     logout(page)
 
     # The worklist now shows a booster proposal, labelled as a proposal from a clinic-policy rule.
