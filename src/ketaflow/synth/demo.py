@@ -104,6 +104,9 @@ def seed_demo_clinic(*, patients: int = 20, seed: int = 20261122, today: date | 
         from ketaflow.synth.outcomes import seed_outcomes
 
         logins += seed_outcomes(created[4:6], prescribers=prescribers, password_for=demo_password)
+        from ketaflow.synth.diary import seed_diaries
+
+        logins += seed_diaries(created[3:4], rng=rng, password_for=demo_password)
     return logins
 
 
