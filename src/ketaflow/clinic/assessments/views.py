@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ketaflow.clinic.accounts.roles import Role
@@ -83,4 +84,8 @@ def task_acknowledge(request, task_id: int):
         messages.error(request, f"Not acknowledged: {exc.field} {exc.message}.")
     else:
         messages.success(request, "Acknowledged; your note is on the patient's record.")
-    return redirect(request.POST.get("next") or "home")
+    # Only a path on this site: a crafted "next" must not send staff to another host (open redirect).
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "home"
+    return redirect(target)
