@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Schema, Status
 from pydantic import Field
 
-from ketaflow.api.base import SafeStr, api, errors, operation
+from ketaflow.api.base import MAX_ID, ObjectId, SafeStr, api, errors, operation
 from ketaflow.clinic.infusions import actions, services
 from ketaflow.clinic.infusions.catalogue import GRADES, ROUTES, SIDE_EFFECTS
 from ketaflow.clinic.infusions.models import InfusionSession
@@ -46,7 +46,7 @@ def _rate_refused(request, exc: services.RateRefused):
 
 
 class Versioned(Schema):
-    expected_version: int = Field(ge=1, description="the session's version you last read; 409 if it changed")
+    expected_version: int = Field(ge=1, le=MAX_ID, description="the session's version you last read; 409 if it changed")
 
 
 class Vitals(Schema):
@@ -261,7 +261,7 @@ def _act(request, session_id: int, action: str, body: Schema) -> InfusionSession
 
 @operation("post", "/plans/{plan_id}/infusions", "infusion_open", response={201: SessionOut, **errors(404, 422)},
            tags=TAGS)  # fmt: skip
-def infusion_open(request, plan_id: int, body: OpenIn):
+def infusion_open(request, plan_id: ObjectId, body: OpenIn):
     """Open the chart for one planned infusion of a signed plan (an open chart for it is returned as is)."""
     plan = get_object_or_404(Plan, pk=plan_id)
     patient_get(user=request.user, patient_id=plan.patient_id, request=request, audit_action="")
@@ -279,21 +279,21 @@ def infusion_list(request, patient_id: uuid.UUID):
 
 
 @operation("get", "/infusions/{session_id}", "infusion_get", response={200: SessionOut, **errors(404)}, tags=TAGS)
-def infusion_get(request, session_id: int):
+def infusion_get(request, session_id: ObjectId):
     """The whole chart: order, checks, rate events, vitals with alerts, side effects, adjuncts, delivered dose."""
     return _session(request, session_id, audit_action="infusion.view")
 
 
 @operation("post", "/infusions/{session_id}/check-in", "infusion_check_in",
            response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
-def infusion_check_in(request, session_id: int, body: CheckInIn):
+def infusion_check_in(request, session_id: ObjectId, body: CheckInIn):
     """Pre-infusion checks and vitals; 422 lists every failed check (nothing is saved)."""
     return _act(request, session_id, "check_in", body)
 
 
 @operation("post", "/infusions/{session_id}/rate", "infusion_rate", response={200: SessionOut, **errors(404, 409, 422)},
            tags=TAGS)  # fmt: skip
-def infusion_rate(request, session_id: int, body: RateIn):
+def infusion_rate(request, session_id: ObjectId, body: RateIn):
     """start / change_rate / pause / resume / stop / stop_early. A rate is checked against the signed order and
     the protocol: above a hard limit it is refused; above a soft limit it needs `override_reason`."""
     if body.action in ("start", "change_rate") and body.rate_value is None:
@@ -303,14 +303,14 @@ def infusion_rate(request, session_id: int, body: RateIn):
 
 @operation("post", "/infusions/{session_id}/vitals", "infusion_vitals",
            response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
-def infusion_vitals(request, session_id: int, body: VitalsIn):
+def infusion_vitals(request, session_id: ObjectId, body: VitalsIn):
     """A vitals reading; amber/red readings carry alerts with the suggested action (see `vitals[].alerts`)."""
     return _act(request, session_id, "vitals", body)
 
 
 @operation("post", "/infusions/{session_id}/vitals/{vital_id}/response", "infusion_alert_response",
            response={200: SessionOut, **errors(404, 422)}, tags=TAGS)  # fmt: skip
-def infusion_alert_response(request, session_id: int, vital_id: int, body: AlertResponseIn):
+def infusion_alert_response(request, session_id: ObjectId, vital_id: ObjectId, body: AlertResponseIn):
     """Record the response taken to an alerting reading (once)."""
     session = _session(request, session_id)
     services.vitals_response(actor=request.user, request=request, session_id=session.pk, vital_id=vital_id,
@@ -320,46 +320,47 @@ def infusion_alert_response(request, session_id: int, vital_id: int, body: Alert
 
 @operation("post", "/infusions/{session_id}/side-effects", "infusion_side_effect",
            response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
-def infusion_side_effect(request, session_id: int, body: SideEffectIn):
+def infusion_side_effect(request, session_id: ObjectId, body: SideEffectIn):
     return _act(request, session_id, "side_effect", body)
 
 
 @operation("post", "/infusions/{session_id}/scales", "infusion_scale",
            response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
-def infusion_scale(request, session_id: int, body: ScaleIn):
+def infusion_scale(request, session_id: ObjectId, body: ScaleIn):
     """A CADSS-6 (dissociation), RASS or MOAA/S (sedation) rating, scored by the instrument's published rule."""
     return _act(request, session_id, "scale", body)
 
 
 @operation("post", "/infusions/{session_id}/administrations", "infusion_administration",
            response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
-def infusion_administration(request, session_id: int, body: AdministrationIn):
+def infusion_administration(request, session_id: ObjectId, body: AdministrationIn):
     """An adjunct drug given; a dose above the drug's maximum single dose (clinic policy) is refused."""
     return _act(request, session_id, "administration", body)
 
 
 @operation("post", "/infusions/{session_id}/recovery", "infusion_recovery",
            response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
-def infusion_recovery(request, session_id: int, body: RecoveryIn):
+def infusion_recovery(request, session_id: ObjectId, body: RecoveryIn):
     """Post-infusion pain and the modified Aldrete score (circulation against the pre-infusion systolic)."""
     return _act(request, session_id, "recovery", body)
 
 
 @operation("post", "/infusions/{session_id}/discharge", "infusion_discharge",
            response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
-def infusion_discharge(request, session_id: int, body: DischargeIn):
+def infusion_discharge(request, session_id: ObjectId, body: DischargeIn):
     """Discharge when the Aldrete score, the minimum recovery time and the escort allow; 422 says which does not."""
     return _act(request, session_id, "discharge", body)
 
 
 @operation("post", "/infusions/{session_id}/waste", "infusion_waste",
-           response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
-def infusion_waste(request, session_id: int, body: WasteIn):
-    """Record the wasted ketamine, witnessed by a second nurse or prescriber who authenticates here."""
+           response={200: SessionOut, **errors(404, 409, 422, 429)}, tags=TAGS)  # fmt: skip
+def infusion_waste(request, session_id: ObjectId, body: WasteIn):
+    """Record the wasted ketamine, witnessed by a second nurse or prescriber who authenticates here (repeated
+    wrong witness passwords lock that account out: 429 with Retry-After)."""
     return _act(request, session_id, "waste", body)
 
 
 @operation("post", "/infusions/{session_id}/cancel", "infusion_cancel",
            response={200: SessionOut, **errors(404, 409, 422)}, tags=TAGS)  # fmt: skip
-def infusion_cancel(request, session_id: int, body: CancelIn):
+def infusion_cancel(request, session_id: ObjectId, body: CancelIn):
     return _act(request, session_id, "cancel", body)
