@@ -15,7 +15,9 @@ from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.plans.catalogue import PLAN_KIND, profile_for
 from ketaflow.clinic.plans.models import Plan, PlanSession
+from ketaflow.clinic.screening.mappers import screening_input_for
 from ketaflow.clinic.screening.selectors import latest_screening
+from ketaflow.clinic.screening.services import decision_of
 from ketaflow.domain.dosing import WeightRecord
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.plans.checks import (
@@ -28,6 +30,8 @@ from ketaflow.domain.plans.checks import (
 from ketaflow.domain.plans.generate import generate_plan
 from ketaflow.domain.plans.spec import RULE_VERSION as PLAN_RULE_VERSION
 from ketaflow.domain.plans.spec import Dose, PlanSpec
+from ketaflow.domain.screening import screen
+from ketaflow.domain.screening.overrides import screening_new_concerns
 
 REVIEW_AFTER_END_DAYS = 14  # clinic policy: review the plan two weeks after the series window ends
 SESSION_START = time(9, 0)  # planned start used for checks before sessions are booked
@@ -183,7 +187,18 @@ def plan_signing_check(plan: Plan, soft_reasons: dict[str, str]) -> SigningCheck
         hard_violations=hard, soft_limit_names=tuple(plan.dose_check["soft_limits"]), soft_reasons=soft_reasons,
         screening_outcome=screening.outcome if screening else None,
         screening_cleared=bool(screening and screening.cleared_by_override),
+        screening_new_concerns=_new_concerns(screening),
     )  # fmt: skip
+
+
+def _new_concerns(screening) -> tuple[str, ...]:
+    """Re-run the screening rules on today's intake: what changed since the stored decision blocks signing."""
+    if screening is None:
+        return ()
+    today = timezone.localdate()
+    fresh = screen(screening_input_for(screening.patient, indication=screening.indication, today=today),
+                   screened_on=today)  # fmt: skip
+    return screening_new_concerns(decision_of(screening), fresh)
 
 
 def plan_sign(*, actor, request=None, plan: Plan, password: str, meaning: str, soft_reasons: dict[str, str],

@@ -120,6 +120,7 @@ def signing_check(
     soft_reasons: dict[str, str],
     screening_outcome: str | None,
     screening_cleared: bool,
+    screening_new_concerns: tuple[str, ...] = (),
 ) -> SigningCheck:
     """``hard_violations`` are the messages of every hard violation of the plan's sessions;
     ``soft_limit_names`` each soft-violated limit once (a stored PlanCheck gives both)."""
@@ -133,4 +134,6 @@ def signing_check(
         blockers.append("The patient has not been screened.")
     elif screening_outcome != "eligible" and not screening_cleared:
         blockers.append(f"Screening is '{screening_outcome}' and has not been cleared by the required override(s).")
+    for message in screening_new_concerns:
+        blockers.append(f"Screening is out of date: the intake now shows '{message}'. Run screening again.")
     return SigningCheck(not blockers, tuple(dict.fromkeys(blockers)))

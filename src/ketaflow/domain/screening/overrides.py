@@ -70,3 +70,14 @@ def override_allowed(decision: ScreeningDecision, overrides: Sequence[Override])
     else:
         message = "Override needs a prescriber's recorded reason."
     return OverrideCheck(allowed, True, required, len(signers), tuple(problems), message)
+
+
+CONCERNS = ("absolute", "relative", "not_met")
+
+
+def screening_new_concerns(stored: ScreeningDecision, fresh: ScreeningDecision) -> tuple[str, ...]:
+    """Concerns the rules find on today's intake that the stored decision did not have (e.g. an active
+    psychosis recorded after the patient was screened eligible). A plan must not be signed on them:
+    its screening is out of date (clinic policy: a signature rests on the intake as it is now)."""
+    known = {(r.code, r.severity) for r in stored.reasons}
+    return tuple(r.message for r in fresh.reasons if r.severity in CONCERNS and (r.code, r.severity) not in known)
