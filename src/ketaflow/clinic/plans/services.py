@@ -210,7 +210,13 @@ def plan_sign(*, actor, request=None, plan: Plan, password: str, meaning: str, s
         raise DomainValidationError("password", "is not correct; re-enter your own password to sign")
     if meaning not in MEANINGS:
         raise DomainValidationError("meaning", f"unknown signature meaning {meaning!r}", ", ".join(MEANINGS))
-    reasons = {k: v.strip() for k, v in soft_reasons.items() if k in plan.dose_check["soft_limits"] and v.strip()}
+    soft_limits = plan.dose_check["soft_limits"]
+    unknown = sorted(set(soft_reasons) - set(soft_limits))
+    if unknown:  # never dropped silently: a reason for a limit this plan does not exceed is a mistake
+        raise DomainValidationError(
+            f"soft_reasons.{unknown[0]}", "is not a soft limit this plan exceeds", ", ".join(soft_limits) or "none"
+        )
+    reasons = {k: v.strip() for k, v in soft_reasons.items() if v.strip()}
     check = plan_signing_check(plan, reasons)
     if not check.may_sign:
         raise SigningRefused(check.blockers)
