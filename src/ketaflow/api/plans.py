@@ -74,8 +74,13 @@ class PlanOut(Schema):
     soft_reasons: dict
     rule_versions: dict
     signed_at: dt.datetime | None
+    signed_by: str | None = Field(None, description="the signer's name, printed with the time and meaning")
     signature_meaning: str
     sessions: list[PlanSessionOut]
+
+    @staticmethod
+    def resolve_signed_by(obj):
+        return obj.signed_by.display_name if obj.signed_by_id else None
 
     @staticmethod
     def resolve_sessions(obj):
