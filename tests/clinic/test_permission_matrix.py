@@ -61,8 +61,11 @@ def ids(patients, staff):
 
     phq9 = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 1}
     assessment = assessment_record(actor=staff["nurse"], patient=patients["ana"], instrument_id="phq9", answers=phq9)
-    record = screening_run(actor=staff["nurse"], patient=patients["ana"], indication="fibromyalgia", today=TODAY)
     from django.utils import timezone
+
+    # the PHQ-9 above is stamped with the real clock, so the screening must be run on the real local day
+    record = screening_run(actor=staff["nurse"], patient=patients["ana"], indication="fibromyalgia",
+                           today=timezone.localdate())  # fmt: skip
 
     from ketaflow.clinic.plans.services import plan_create
 

@@ -76,3 +76,22 @@ def test_screening_uses_the_latest_phq9_and_acr_from_the_chart(staff, patients, 
     run(client_for(staff["nurse"]), ana)
     record = ScreeningRecord.objects.get()
     assert record.inputs["phq9_result"]["total_exact"] == "27"
+
+
+def test_an_assessment_is_dated_by_the_clinics_day_not_by_utc(staff, patients, settings):
+    """At 01:30 UTC on 7 December it is still 6 December in New York: screening there that evening must not
+    see the PHQ-9 as taken tomorrow."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ketaflow.clinic.assessments.services import assessment_record
+    from ketaflow.clinic.screening.mappers import screening_input_for
+
+    settings.TIME_ZONE = "America/New_York"
+    taken = dt.datetime(2026, 12, 7, 1, 30, tzinfo=dt.UTC)
+    assessment_record(actor=staff["nurse"], patient=patients["ana"], instrument_id="phq9",
+                      answers={f"phq9_{i}": 0 for i in range(1, 10)}, administered_at=taken)  # fmt: skip
+    assert timezone.localdate(taken) == dt.date(2026, 12, 6)
+    screening_input = screening_input_for(patients["ana"], indication="fibromyalgia", today=dt.date(2026, 12, 6))
+    assert screening_input.phq9_assessed_on == dt.date(2026, 12, 6)

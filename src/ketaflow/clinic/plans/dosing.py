@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from ketaflow.clinic.plans.catalogue import PLAN_KIND, profile_for
 from ketaflow.domain import units
@@ -41,7 +43,7 @@ class OrderCheckOutcome:
 def recorded_weights(patient, *, as_of: date) -> tuple[WeightRecord, ...]:
     """The five latest weights measured on or before ``as_of`` (a weight dated later is not yet known)."""
     return tuple(
-        WeightRecord(float(m.weight_kg), datetime.combine(m.measured_on, time(0, 0), tzinfo=UTC))
+        WeightRecord(float(m.weight_kg), datetime.combine(m.measured_on, time(0, 0), tzinfo=timezone.get_current_timezone()))
         for m in patient.measurements.filter(measured_on__lte=as_of).order_by("-measured_on")[:5]
     )
 
@@ -64,7 +66,7 @@ def course_context(*, patient, now: datetime, plan=None) -> tuple[tuple[WeightRe
             for s in given.filter(plan_id__in=versions).order_by("started_at")[:60]
         )  # fmt: skip
     last = given.order_by("-stopped_at").values_list("stopped_at", flat=True).first()
-    return recorded_weights(patient, as_of=now.date()), course, last
+    return recorded_weights(patient, as_of=timezone.localdate(now)), course, last
 
 
 def order_check(
@@ -103,10 +105,11 @@ def order_check(
         weights, course, last_end = (), (), None
         source = "none"
         if dosing_weight_kg is not None:
-            measured = weight_measured_on or now.date()
-            measured_at = datetime.combine(measured, time(0, 0), tzinfo=UTC)
-            if measured_at > now:
-                raise DomainValidationError("weight_measured_on", "is in the future", f"on or before {now.date()}")
+            local_today = timezone.localdate(now)
+            measured = weight_measured_on or local_today
+            if measured > local_today:
+                raise DomainValidationError("weight_measured_on", "is in the future", f"on or before {local_today}")
+            measured_at = datetime.combine(measured, time(0, 0), tzinfo=timezone.get_current_timezone())
             weights, source = (WeightRecord(float(dosing_weight_kg), measured_at),), "stated"
     order = InfusionOrder(
         planned_start_at=planned_start_at or now, segments=order_segments,

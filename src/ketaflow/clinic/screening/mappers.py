@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
 from ketaflow.clinic.assessments.selectors import latest_valid
 from ketaflow.domain.instruments.base import score_result_from_dict
 from ketaflow.domain.intake import age_years
@@ -30,9 +32,9 @@ def screening_input_for(patient, *, indication: str, today: date) -> ScreeningIn
         medication_class_codes=frozenset(medication_classes),
         therapy_trials=trials,
         acr_result=score_result_from_dict(acr.result) if acr else None,
-        acr_assessed_on=acr.administered_at.date() if acr else None,
+        acr_assessed_on=timezone.localdate(acr.administered_at) if acr else None,
         documented_fibromyalgia_diagnosis="fibromyalgia" in conditions,
         phq9_result=score_result_from_dict(phq9.result) if phq9 else None,
-        phq9_assessed_on=phq9.administered_at.date() if phq9 else None,
+        phq9_assessed_on=timezone.localdate(phq9.administered_at) if phq9 else None,
         allergy_codes=frozenset(allergies),
     )
