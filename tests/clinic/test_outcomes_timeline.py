@@ -32,6 +32,21 @@ def test_the_timeline_draws_doses_side_effects_scores_goal_lines_and_markers():
     assert "infusion given (delivered mg/kg)" in svg and "PHQ-9 (0–27)" in svg
 
 
+def test_pgic_answers_are_drawn_by_their_label_not_their_number():
+    svg = timeline_svg(TimelineInput(today=DAY, pgic=[(DAY - dt.timedelta(days=3), "Much improved")]))
+    assert "PGIC: Much improved" in svg and "PGIC answer (label as given)" in svg
+
+
+@pytest.mark.django_db
+def test_the_timeline_data_carries_the_patients_pgic_answers(patients, staff):
+    from ketaflow.clinic.assessments.services import assessment_record
+    from ketaflow.clinic.outcomes.timeline import timeline_data, timeline_input
+
+    assessment_record(actor=staff["nurse"], patient=patients["ana"], instrument_id="pgic", answers={"pgic": "much_improved"})
+    data = timeline_data(timeline_input(patient=patients["ana"]))
+    assert data["pgic"] == [{"day": timezone.localdate().isoformat(), "answer": "Much improved"}]
+
+
 def test_a_patient_without_scores_gets_an_empty_but_labelled_timeline():
     svg = timeline_svg(TimelineInput(today=DAY))
     assert "no scores recorded yet" in svg

@@ -42,10 +42,13 @@ class TimelineInput:
     scores: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
     goals: list[GoalLine] = field(default_factory=list)
     markers: list[tuple[date, str]] = field(default_factory=list)  # relapse, proposals
+    # PGIC is a category, not a quantity (sources number it in opposite directions): drawn as its label.
+    pgic: list[tuple[date, str]] = field(default_factory=list)
 
 
 def _span(ti: TimelineInput) -> tuple[date, date]:
     days = [i.day for i in ti.infusions] + [d for pts in ti.scores.values() for d, _ in pts] + [ti.today]
+    days += [d for d, _ in ti.pgic]
     first, last = min(days), max(days)
     return first - timedelta(days=2), last + timedelta(days=2)
 
@@ -65,6 +68,11 @@ def timeline_svg(ti: TimelineInput) -> str:
     for day, _kind in ti.side_effects:
         dose_ax.annotate("▲", (day, 0), color="#b45309", fontsize=8, ha="center", va="bottom")
     dose_ax.set_ylabel("dose (mg/kg)", fontsize=8)
+    for day, label in ti.pgic:
+        dose_ax.annotate(f"PGIC: {label}", (day, 1.0), xycoords=("data", "axes fraction"), fontsize=6,
+                         color="#0f766e", rotation=90, ha="center", va="top")  # fmt: skip
+    if ti.pgic:
+        dose_ax.plot([], [], ls="none", marker="$P$", color="#0f766e", label="PGIC answer (label as given)")
     if ti.side_effects:
         dose_ax.plot([], [], ls="none", marker="^", color="#b45309", label="side effect charted")
     if dose_ax.get_legend_handles_labels()[0]:

@@ -47,7 +47,9 @@ def timeline_input(*, patient, today: date | None = None) -> TimelineInput:
     for a in rows:
         if a.total is not None:
             scores.setdefault(a.instrument_id, []).append((assessment_day(a), a.total))
-    return TimelineInput(today, infusions, effects, scores, _goals(patient, plans, today), _markers(patient))
+    pgic = [(assessment_day(a), a.band) for a in Assessment.objects.filter(patient=patient, instrument_id="pgic", invalid=False)
+            .order_by("-administered_at").only("band", "administered_at", "context")[:20]]  # fmt: skip
+    return TimelineInput(today, infusions, effects, scores, _goals(patient, plans, today), _markers(patient), pgic)
 
 
 def _goals(patient, plans, today) -> list[GoalLine]:
@@ -91,4 +93,5 @@ def timeline_data(ti: TimelineInput) -> dict:
         "goals": [{"series": g.series, "value": g.value, "label": g.label, "start": g.start.isoformat(),
                    "end": g.end.isoformat()} for g in ti.goals],
         "markers": [{"day": d.isoformat(), "label": t} for d, t in sorted(ti.markers)],
+        "pgic": [{"day": d.isoformat(), "answer": label} for d, label in sorted(ti.pgic)],
     }  # fmt: skip
