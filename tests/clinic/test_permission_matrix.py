@@ -75,7 +75,8 @@ def ids(patients, staff):
     scheduling = _scheduling_ids(staff, plan)
     return {"patient_id": patients["ana"].pk, "consultation_id": consultation.pk, "user_id": staff["nurse"].pk,
             "name": "drug_classes", "record_id": record.pk, "assessment_id": assessment.pk,
-            "task_id": assessment.tasks.get().pk, "instrument_id": "phq9", "plan_id": plan.pk} | scheduling \
+            "task_id": assessment.tasks.get().pk, "instrument_id": "phq9", "plan_id": plan.pk,
+            "protocol_code": "fibromyalgia_induction"} | scheduling \
         | _outcome_ids(plan)  # fmt: skip
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated, Literal
 
+from django.http import Http404
 from django.utils import timezone
 from ninja import Schema, Status
 from pydantic import Field
 
 from ketaflow.api.base import SafeStr, errors, operation
-from ketaflow.clinic.diaries import selectors, services
+from ketaflow.clinic.diaries import policy, selectors, services
 from ketaflow.clinic.patients.selectors import patient_get
+from ketaflow.domain.errors import DomainValidationError
 
 TAGS = ["diary"]
 
@@ -80,3 +83,62 @@ def diary_record(request, patient_id: uuid.UUID, body: DailyIn):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
     services.diary_entry_record(actor=request.user, request=request, patient=patient, answers=body.answers, day=body.day)
     return Status(201, _diary(patient))
+
+
+Days = list[Annotated[int, Field(ge=1, le=730)]]
+Questionnaires = list[Literal["fiqr", "phq9", "gad7"]]
+
+
+class DiaryScheduleSettings(Schema):
+    post_series_offsets_days: Days = Field(description="days after each series for the post-series questionnaires")
+    monthly_every_days: int = Field(ge=1, le=730, description="then every … days")
+    pgic_offsets_days: Days = Field(description="days after each series for the PGIC")
+    weekly_items: Questionnaires
+    post_series_items: Questionnaires
+    baseline_days: int = Field(ge=1, le=730, description="daily diary starts … days before the first infusion")
+    follow_up_days: int = Field(ge=1, le=730, description="the schedule runs … days after the last series")
+
+
+class DiaryScheduleOut(Schema):
+    protocol_code: str
+    protocol_name: str
+    version: str = Field(description="stored with every reminder and outcome decision made under it")
+    source: dict
+    edit_number: int = Field(description="0: as shipped; send it back as based_on to change it")
+    daily_items: list[str]
+    settings: DiaryScheduleSettings
+
+
+class DiaryScheduleIn(DiaryScheduleSettings):
+    why: SafeStr = Field(min_length=1, max_length=policy.WHY_MAX)
+    based_on: int = Field(ge=0, le=1_000_000, description="the edit_number you saw; a change made since is a 409")
+
+
+def _schedule_out(s: policy.ProtocolSchedule) -> dict:
+    return {"protocol_code": s.protocol_code, "protocol_name": s.protocol_name, "version": s.policy.version,
+            "source": s.policy.source.as_dict(), "edit_number": s.number, "daily_items": list(s.policy.daily_items),
+            "settings": policy.policy_settings(s.policy)}  # fmt: skip
+
+
+@operation("get", "/diary-schedules", "diary_schedules", response={200: list[DiaryScheduleOut], **errors()}, tags=TAGS)
+def diary_schedules(request):
+    """Each protocol's diary schedule in force (clinic policy), with its version."""
+    return [_schedule_out(s) for s in policy.protocol_schedules()]
+
+
+@operation("put", "/diary-schedules/{protocol_code}", "diary_schedule_change",
+           response={200: DiaryScheduleOut, **errors(404, 409)}, tags=TAGS)  # fmt: skip
+def diary_schedule_change(request, protocol_code: str, body: DiaryScheduleIn):
+    """Put a new diary schedule in force for one protocol (prescriber or admin); the reason is kept with it."""
+    try:
+        policy.protocol_schedule(protocol_code)
+    except DomainValidationError:
+        raise Http404 from None
+    data = body.dict()
+    why, based_on = data.pop("why"), data.pop("based_on")
+    try:
+        policy.diary_schedule_change(actor=request.user, request=request, protocol_code=protocol_code, settings=data,
+                                     why=why, based_on=based_on)  # fmt: skip
+    except policy.ScheduleChanged as exc:
+        return Status(409, {"detail": f"this schedule was {exc}"})
+    return _schedule_out(policy.protocol_schedule(protocol_code))

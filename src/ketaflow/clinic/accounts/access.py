@@ -83,6 +83,11 @@ POLICY: dict[str, frozenset[str]] = {
     "diaries:staff": frozenset({P, N}),
     "api:diary_get": frozenset({P, N, PT}),
     "api:diary_record": frozenset({P, N, PT}),
+    # each protocol's diary schedule (clinic policy): staff see it, prescribers and admins change it
+    "diaries:schedules": frozenset({P, N, ADM}),
+    "diaries:schedule_edit": frozenset({P, ADM}),
+    "api:diary_schedules": frozenset({P, N, ADM}),
+    "api:diary_schedule_change": frozenset({P, ADM}),
     # outcomes: response summaries, worklist, booster / review proposals (issue 7)
     "outcomes:worklist": frozenset({P, N}),
     "outcomes:patient": frozenset({P, N}),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings as django_settings
 from django.db import models
 
 from ketaflow.clinic.assessments.models import Assessment
@@ -67,3 +68,20 @@ class ReminderSent(models.Model):
     class Meta:
         ordering = ["-sent_at"]
         indexes = [models.Index(fields=["patient", "-due_day"])]
+
+
+class DiaryScheduleEdit(models.Model):
+    """A clinic's change to one protocol's diary schedule (clinic policy). Rows are never updated: the highest
+    number is in force, and its number goes into the policy's version, so every decision names the schedule
+    it was made under."""
+
+    protocol_code = models.CharField(max_length=40)
+    number = models.PositiveIntegerField()
+    settings = models.JSONField(help_text="the editable DiarySchedulePolicy fields, in full")
+    why = models.TextField()
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["protocol_code", "-number"]
+        constraints = [models.UniqueConstraint(fields=["protocol_code", "number"], name="one_diary_schedule_edit_number")]

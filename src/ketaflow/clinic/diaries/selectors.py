@@ -8,8 +8,8 @@ from datetime import datetime
 from django.conf import settings
 
 from ketaflow.clinic.diaries.models import DiaryDay, ReminderSent
+from ketaflow.clinic.diaries.policy import effective_diary_policy
 from ketaflow.clinic.outcomes import mappers
-from ketaflow.domain.outcomes.diary_policies import diary_policy_for
 from ketaflow.domain.outcomes.diary_schedule import (
     CompletedEntry,
     DiarySchedulePolicy,
@@ -24,7 +24,7 @@ def status_from_rows(rows: mappers.PatientRows, *, patient, now: datetime,
     if not rows.plans:
         return None, None
     series = [list(rows.given_days.get(p.pk) or rows.planned_days.get(p.pk, ())) for p in rows.plans]
-    policy = diary_policy_for(rows.plans[-1].protocol_code)  # the latest series sets the schedule
+    policy = effective_diary_policy(rows.plans[-1].protocol_code)  # the latest series sets the schedule
     completed = [CompletedEntry(a.instrument_id, mappers.assessment_day(a)) for a in rows.assessments]
     status = diary_status([s for s in series if s], completed, now=now, zone_name=settings.TIME_ZONE,
                           patient_ref=str(patient.pk), already_sent_keys=sent_keys, policy=policy)  # fmt: skip

@@ -158,10 +158,13 @@ def outcomes_evaluate_patient(*, patient, now: datetime | None = None, trigger: 
 
 
 def fingerprints(patient_ids, *, now: datetime) -> dict:
-    """What an evaluation depends on, per patient, in four grouped queries."""
+    """What an evaluation depends on, per patient, in five grouped queries."""
+    from ketaflow.clinic.diaries.models import DiaryScheduleEdit
+
     ids = list(patient_ids)
     day = timezone.localdate(now).isoformat()
-    parts: dict = {pk: [day, COURSE_RULE_VERSION] for pk in ids}
+    schedules = DiaryScheduleEdit.objects.aggregate(m=Max("pk"))["m"] or 0  # a changed schedule re-evaluates everyone
+    parts: dict = {pk: [day, COURSE_RULE_VERSION, f"d{schedules}"] for pk in ids}
     for row in (Assessment.objects.filter(patient_id__in=ids).values("patient_id")
                 .annotate(m=Max("pk"), n=Count("pk"))):  # fmt: skip
         parts[row["patient_id"]].append(f"a{row['m']}:{row['n']}")
