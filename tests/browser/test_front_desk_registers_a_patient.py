@@ -60,3 +60,20 @@ def test_a_patient_cannot_open_another_patients_chart(login, page, server):
     assert response.status == 404
     response = page.goto(f"{server['url']}/patients/{as_url(own)}/")
     assert response.status == 200
+
+
+def test_a_bad_weight_on_the_chart_shows_its_error_and_the_fixed_one_updates_the_banner(login, page, server):
+    login("rn.larsen")
+    page.click("nav >> text=Patients")
+    page.locator("#results a").first.click()
+    page.wait_for_selector("#measurement")
+    page.fill("#measurement #id_weight_kg", "350")
+    page.click("#measurement button[type=submit]")
+    error = page.locator("#measurement p.error[data-field=weight_kg]")
+    error.wait_for()
+    assert "30–300 kg" in error.inner_text()
+    page.fill("#measurement #id_weight_kg", "71.3")
+    page.click("#measurement button[type=submit]")
+    page.wait_for_selector("#patient-banner:has-text('71.3 kg')")
+    assert page.locator("#measurement p.error").count() == 0
+    assert "Weight 71.3 kg" in page.locator("#timeline").inner_text()

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from ketaflow.clinic.patients.policy import intake_policy
 from ketaflow.clinic.plans.catalogue import profile_for
 from ketaflow.clinic.screening.selectors import latest_screening
 from ketaflow.domain import units
@@ -40,7 +41,10 @@ def checkin_facts(session, *, now: datetime, pre_vitals_recorded: bool, hours_si
     patient = session.patient
     latest = patient.measurements.order_by("-measured_on").first()
     today = timezone.localdate(now)
-    weight = weight_for_dosing(latest.weight_kg if latest else None, latest.measured_on if latest else None, today=today)
+    weight = weight_for_dosing(
+        latest.weight_kg if latest else None, latest.measured_on if latest else None, today=today,
+        policy=intake_policy(),
+    )
     screening = latest_screening(patient=patient)
     return CheckInFacts(
         escort_confirmed=session.escort_confirmed,

@@ -9,10 +9,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.audit.services import audit_record
-from ketaflow.clinic.patients.models import Consultation, Patient
+from ketaflow.clinic.patients.models import Consultation, Patient, code_display
+from ketaflow.clinic.patients.policy import intake_policy
+from ketaflow.domain.intake import weight_for_dosing
 
 TIMELINE_LIMIT = 50
 
@@ -81,6 +84,7 @@ class Chart:
     therapies: list
     consultations: list
     timeline: list
+    weight_for_dosing: object | None = None
 
 
 @dataclass(frozen=True)
@@ -106,16 +110,36 @@ def patient_chart(*, patient: Patient) -> Chart:
     for c in consultations:
         title = "Consultation amended" if c.amends_id else "Initial consultation signed"
         timeline.append(TimelineEvent(c.signed_at, "consultation", title, c.author.display_name))
+    allergies = list(patient.allergies.all()[:TIMELINE_LIMIT])
+    medications = list(patient.medications.filter(active=True)[:TIMELINE_LIMIT])
+    conditions = list(patient.conditions.filter(active=True)[:TIMELINE_LIMIT])
+    therapies = list(patient.prior_therapies.all()[:TIMELINE_LIMIT])
+    # Intake recorded after registration is part of the story: screening reads it, so staff must see when.
+    for a in allergies:
+        timeline.append(TimelineEvent(a.recorded_at, "allergy", f"Allergy recorded: {a.substance}", a.get_severity_display()))
+    for m in medications:
+        timeline.append(TimelineEvent(m.recorded_at, "medication", f"Medication recorded: {m.name}",
+                                      code_display("drug_classes", m.drug_class)))  # fmt: skip
+    for c in conditions:
+        timeline.append(TimelineEvent(c.recorded_at, "condition", "Condition recorded", code_display("comorbidities", c.code)))
+    for t in therapies:
+        timeline.append(TimelineEvent(t.recorded_at, "therapy", f"Prior therapy: {code_display('prior_therapies', t.therapy)}",
+                                      code_display("therapy_outcomes", t.outcome)))  # fmt: skip
     timeline.sort(key=lambda e: e.at, reverse=True)
+    latest = measurements[0] if measurements else None  # newest by date measured: the one dosing uses
     return Chart(
         patient=patient,
-        latest_measurement=measurements[0] if measurements else None,
+        latest_measurement=latest,
         measurements=measurements,
-        allergies=list(patient.allergies.all()[:TIMELINE_LIMIT]),
-        medications=list(patient.medications.filter(active=True)[:TIMELINE_LIMIT]),
-        conditions=list(patient.conditions.filter(active=True)[:TIMELINE_LIMIT]),
-        therapies=list(patient.prior_therapies.all()[:TIMELINE_LIMIT]),
+        allergies=allergies,
+        medications=medications,
+        conditions=conditions,
+        therapies=therapies,
         consultations=consultations,
         timeline=timeline[:TIMELINE_LIMIT],
+        weight_for_dosing=weight_for_dosing(
+            latest.weight_kg if latest else None, latest.measured_on if latest else None,
+            today=timezone.localdate(), policy=intake_policy(),
+        ),
     )
 

@@ -129,6 +129,7 @@ def _section_add(request, patient_id, section: str):
     context = {"chart": chart, "patient": patient, "forms": section_forms}
     context |= chart_extras(patient=patient, timeline=chart.timeline)
     if request.htmx:
+        context["oob"] = True
         return render(request, f"patients/patient_chart.html#{section}", context, status=status)
     return render(request, "patients/patient_chart.html", context, status=status)
 
