@@ -30,9 +30,11 @@ def calendar_from(chairs: Iterable[Chair], hours: Iterable[OpeningHours], closed
     )
 
 
-def booking_to_domain(booking: Booking, chair_code: str | None = None) -> DomainBooking:
+def booking_to_domain(booking: Booking, chair_code: str | None = None, *, with_index: bool = False) -> DomainBooking:
+    """`with_index`: carry the plan session's number (load `plan_session` with the row) for the order check."""
     return DomainBooking(
-        chair_code or booking.chair.code, booking.start, booking.end, str(booking.plan_id), str(booking.pk)
+        chair_code or booking.chair.code, booking.start, booking.end, str(booking.plan_id), str(booking.pk),
+        booking.plan_session.index if with_index else None,
     )
 
 

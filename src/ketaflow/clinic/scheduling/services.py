@@ -165,8 +165,19 @@ def _sessions(plan: Plan) -> dict[int, PlanSession]:
     return {s.index: s for s in plan.sessions.all()}
 
 
+def keeps_order(plan: Plan) -> bool:
+    """Clinic policy: a plan whose session doses differ (an escalating series) keeps its sessions in number
+    order, so a higher dose never comes before a lower one; sessions of equal dose may swap places."""
+    return len({s.dose_value for s in plan.sessions.all()}) > 1
+
+
+def _index(plan: Plan, index: int) -> int | None:
+    """The session number the order check sees (none where the order is free)."""
+    return index if keeps_order(plan) else None
+
+
 def _plan_domain_bookings(plan: Plan, calendar: ClinicCalendar) -> list[DomainBooking]:
-    return [booking_to_domain(b) for b in selectors.bookings_for_plan(plan=plan)]
+    return [booking_to_domain(b, with_index=keeps_order(plan)) for b in selectors.bookings_for_plan(plan=plan)]
 
 
 def earliest_bookable_day(plan: Plan, today: date | None = None) -> date:
@@ -219,12 +230,12 @@ def booking_propose(*, plan: Plan, earliest_start_day: date | None = None, prefe
         slots = [(missing[s.index - 1], s) for s in result.slots]
         return Proposal(result.ok, tuple(_slot(i, s) for i, s in slots), result.reason, result.notes,
                         inputs=result.inputs, **common)  # fmt: skip
-    mine = [booking_to_domain(b) for b in booked]
+    mine = [booking_to_domain(b, with_index=keeps_order(plan)) for b in booked]
     fit = None
     for hard in (False, True):
         request = series_request(spacing, n_sessions=plan.n_sessions, earliest_start_day=earliest,
                                  preferred_start=preferred, hard=hard)  # fmt: skip
-        fit = series_fits(calendar, others, mine, request)
+        fit = series_fits(calendar, others, mine, request, unbooked_indexes=missing if keeps_order(plan) else ())
         if fit.fits:
             break
     assert fit is not None
@@ -287,7 +298,9 @@ def _fit(plan: Plan, spacing: PlanSpacing, calendar: ClinicCalendar) -> SeriesFi
               if b.plan_id != plan.pk]  # fmt: skip
     request = series_request(spacing, n_sessions=plan.n_sessions, earliest_start_day=calendar.local_day(first),
                              preferred_start=default_preferred_start(), hard=True)  # fmt: skip
-    return series_fits(calendar, others, mine, request)
+    booked = {b.plan_session.index for b in selectors.bookings_for_plan(plan=plan)}
+    unbooked = sorted(set(_sessions(plan)) - booked) if keeps_order(plan) else []
+    return series_fits(calendar, others, mine, request, unbooked_indexes=unbooked)
 
 
 def plan_series_fit(*, plan: Plan) -> SeriesFit:
@@ -329,7 +342,7 @@ def booking_series_accept(*, actor, request=None, plan: Plan, slots: list[Slot],
             raise DomainValidationError("slots", f"session(s) {taken} are already booked; move them instead")
         refusals, warnings, created = [], [], []
         for slot in ordered:
-            candidate = DomainBooking(slot.chair, slot.start, slot.start + occupied, str(plan.pk))
+            candidate = DomainBooking(slot.chair, slot.start, slot.start + occupied, str(plan.pk), None, _index(plan, slot.index))
             bad, warn = _check(calendar, candidate=candidate, spacing=spacing, now=now, plan_sessions=mine,
                                others=others, patient_other=patient_other)  # fmt: skip
             refusals += [f"session {slot.index}: {m}" for m in bad]
@@ -379,7 +392,8 @@ def booking_move(*, actor, request=None, booking: Booking, chair: str, start: da
             raise DomainValidationError("booking", "was cancelled meanwhile")
         calendar, others, patient_other = _load_context(plan, start, start + occupied)
         mine = [b for b in _plan_domain_bookings(plan, calendar) if b.booking_id != str(booking.pk)]
-        candidate = DomainBooking(chair, start, start + occupied, str(plan.pk), str(booking.pk))
+        candidate = DomainBooking(chair, start, start + occupied, str(plan.pk), str(booking.pk),
+                                  _index(plan, booking.plan_session.index))
         refusals, warnings = _check(calendar, candidate=candidate, spacing=spacing, now=now, plan_sessions=mine,
                                     others=others, patient_other=patient_other)  # fmt: skip
         if refusals:
@@ -458,7 +472,7 @@ def bookings_carry_over(*, actor, request=None, plan: Plan, now: datetime | None
             if index not in sessions or index in taken:
                 cancels.append(b)
                 continue
-            candidate = DomainBooking(b.chair.code, b.start, b.start + occupied, str(plan.pk), str(b.pk))
+            candidate = DomainBooking(b.chair.code, b.start, b.start + occupied, str(plan.pk), str(b.pk), _index(plan, index))
             bad, warn = _check(calendar, candidate=candidate, spacing=spacing, now=now, plan_sessions=mine,
                                others=others, patient_other=patient_other)  # fmt: skip
             refusals += [f"session {index}: {m}" for m in bad]

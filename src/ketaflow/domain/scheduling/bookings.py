@@ -26,6 +26,7 @@ class Booking:
     end: datetime
     plan_id: str | None = None
     booking_id: str | None = None
+    session_index: int | None = None  # the plan session's number: sessions keep their order in time
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", utc_aware(self.start, "start"))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.sources import Source
 
-RULE_VERSION = "scheduling-2026.11.1"
+RULE_VERSION = "scheduling-2026.12.1"  # .12.1: sessions keep their order (session_order)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

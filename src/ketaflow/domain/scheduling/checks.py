@@ -13,13 +13,14 @@ from ketaflow.domain.scheduling.calendar import RULE_VERSION, ClinicCalendar
 from ketaflow.domain.sources import Source
 
 SOURCE = Source.clinic_policy(
-    "booking checks: chair capacity, opening hours, closed days, plan spacing, window", RULE_VERSION
+    "booking checks: chair capacity, opening hours, closed days, plan spacing, window, session order", RULE_VERSION
 )
 
 
 @dataclass(frozen=True)
 class Conflict:
     code: str  # unknown_chair | closed_day | outside_hours | chair_overlap | min_interval | outside_series_window
+    # | session_order
     message: str
 
 
@@ -43,7 +44,8 @@ def validate_booking(
 ) -> BookingCheck:
     """A move is a candidate carrying the moved booking's `booking_id`: its old slot is not a conflict.
 
-    `plan_sessions` are the other bookings of the same plan; spacing and window are checked against them.
+    `plan_sessions` are the other bookings of the same plan; spacing, window and order are checked against
+    them (order only where the candidate and the sibling both carry a `session_index`).
     """
     conflicts: list[Conflict] = []
     if candidate.chair_id not in calendar.chair_ids:
@@ -86,6 +88,7 @@ def validate_booking(
                         f"less than {min_interval_h} h from the plan's session at {other.start.isoformat()}",
                     )
                 )
+    conflicts.extend(_order_conflicts(calendar, candidate, siblings))
     if window_days is not None and siblings:
         days = [calendar.local_day(b.start) for b in siblings] + [day]
         span_days = (max(days) - min(days)).days + 1
@@ -99,6 +102,7 @@ def validate_booking(
             )
     inputs = {
         "candidate": {
+            "session_index": candidate.session_index,
             "chair_id": candidate.chair_id,
             "start": candidate.start.isoformat(),
             "end": candidate.end.isoformat(),
@@ -111,3 +115,26 @@ def validate_booking(
         "plan_session_starts": sorted(b.start.isoformat() for b in siblings),
     }
     return BookingCheck(not conflicts, tuple(conflicts), inputs)
+
+
+def _order_conflicts(calendar: ClinicCalendar, candidate: Booking, siblings: Sequence[Booking]) -> list[Conflict]:
+    """Sessions keep their order: session n starts after every earlier-numbered session of the plan and before
+    every later-numbered one (an escalating series raises the dose by session number; clinic policy)."""
+    n = candidate.session_index
+    if n is None:
+        return []
+    out = []
+    for other in sorted((b for b in siblings if b.session_index is not None), key=lambda b: b.session_index):
+        m = other.session_index
+        wrong_side = (m < n and other.start >= candidate.start) or (m > n and other.start <= candidate.start)
+        if wrong_side and m != n:
+            when = other.start.astimezone(calendar.zone).strftime("%a %Y-%m-%d %H:%M")
+            side = "after" if m < n else "before"
+            out.append(
+                Conflict(
+                    "session_order",
+                    f"session {n} must come {side} session {m} ({when} {calendar.zone_name}): "
+                    "sessions keep their order",
+                )
+            )
+    return out

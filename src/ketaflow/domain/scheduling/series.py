@@ -189,15 +189,40 @@ def _consecutive_gaps(
     return problems
 
 
+def _order_problems(sessions: Sequence[Booking], unbooked_indexes: Sequence[int]) -> list[str]:
+    """Booked sessions (sorted by start) out of number order, and unbooked numbers below a booked one."""
+    problems = []
+    numbered = [b.session_index for b in sessions if b.session_index is not None]
+    for before, after in zip(numbered, numbered[1:], strict=False):
+        if after < before:
+            problems.append(f"session {after} is booked before session {before}: sessions keep their order")
+    if numbered and unbooked_indexes:
+        stranded = sorted(i for i in unbooked_indexes if i < max(numbered))
+        if stranded:
+            later = sorted(i for i in numbered if i > stranded[0])
+            problems.append(
+                f"session {', '.join(map(str, stranded))} is not booked but later session "
+                f"{', '.join(map(str, later))} is: sessions keep their order, so move the later sessions "
+                f"(or book session {stranded[0]} between them) first"
+            )
+    return problems
+
+
 def series_fits(
     calendar: ClinicCalendar,
     bookings: Iterable[Booking],
     plan_sessions: Sequence[Booking],
     request: SeriesRequest,
     policy: SchedulingPolicy | None = None,
+    *,
+    unbooked_indexes: Sequence[int] = (),
 ) -> SeriesFit:
-    """After a move or cancellation: do the booked sessions still respect spacing and window, and can the
-    sessions not yet booked still be placed before the window (anchored on the first session) closes?"""
+    """After a move or cancellation: do the booked sessions still respect spacing, window and order, and can
+    the sessions not yet booked still be placed before the window (anchored on the first session) closes?
+
+    New sessions are placed after the last booked one, so an unbooked session numbered below a booked one
+    (session 4 cancelled, 5-10 booked) cannot be proposed: sessions keep their order (clinic policy). Order is
+    checked only for bookings that carry a `session_index` (the caller leaves it out where order is free)."""
     policy = policy or SchedulingPolicy()
     sessions = sorted(plan_sessions, key=lambda b: b.start)
     inputs = request_inputs(calendar, request, policy) | {
@@ -260,4 +285,5 @@ def series_fits(
         if failure:
             problems.append(f"the series can no longer fit its window: {failure}")
             remaining = []
-    return result(problems, remaining)
+    order = _order_problems(sessions, unbooked_indexes)
+    return result(problems + order, () if order else remaining)
