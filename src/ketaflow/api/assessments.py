@@ -25,7 +25,10 @@ TAGS = ["assessments"]
 
 class AssessmentIn(Schema):
     instrument_id: SafeStr = Field(max_length=40, description="an id from GET /api/instruments")
-    answers: dict[SafeStr, int | SafeStr | bool | None] = Field(description="item link_id → points or option code")
+    # float is accepted here only so that 2.5 gets the instrument's own error (item + allowed values).
+    answers: dict[SafeStr, int | float | SafeStr | bool | None] = Field(
+        description="item link_id → points or option code; every bad item is listed in one 422"
+    )
     context: dict[SafeStr, Any] = Field(default_factory=dict, description="scoring options, e.g. band_set")
 
 
@@ -83,8 +86,13 @@ def assessment_create(request, patient_id: uuid.UUID, body: AssessmentIn):
             actor=request.user, request=request, patient=patient, instrument_id=body.instrument_id,
             answers=body.answers, context=body.context,
         )  # fmt: skip
+    except services.AnswerProblems as exc:
+        return Status(422, {"detail": [p.as_dict() for p in exc.problems]})
     except services.NotScorable as exc:
-        raise DomainValidationError("answers", f"cannot be scored: {exc.result.invalid_reason}") from None
+        missing = ", ".join(sum(exc.result.details.get("missing_items", {}).values(), []))
+        raise DomainValidationError(
+            "answers", f"cannot be scored: {exc.result.invalid_reason}", f"answer the missing items: {missing}"
+        ) from None
     return Status(201, assessment)
 
 

@@ -22,6 +22,16 @@ class NotScorable(Exception):
         super().__init__(result.invalid_reason)
 
 
+class AnswerProblems(DomainValidationError):
+    """Every item-level problem with the answers at once (a form marks each question); behaves as the
+    first problem's DomainValidationError for callers that show one."""
+
+    def __init__(self, problems: tuple[DomainValidationError, ...]):
+        first = problems[0]
+        super().__init__(first.field, first.message, first.allowed)
+        self.problems = problems
+
+
 def assessment_score(*, instrument_id: str, answers: dict, context: dict | None = None) -> ScoreResult:
     return get_instrument(instrument_id).score(answers, **(context or {}))
 
@@ -33,6 +43,9 @@ def assessment_record(
     """``context`` holds scoring options; ``stored_context`` facts kept beside them but not scored (the
     diary's ``diary_day``); ``administered_at`` defaults to now (the demo seed backdates diary entries)."""
     instrument = get_instrument(instrument_id)
+    problems = instrument.answer_problems(answers)
+    if problems:
+        raise AnswerProblems(problems)
     result = instrument.score(answers, **(context or {}))
     if result.invalid:
         raise NotScorable(result)
@@ -62,6 +75,10 @@ def assessment_record(
 def task_acknowledge(*, actor, request=None, task: ClinicalTask, note: str) -> ClinicalTask:
     if not note.strip():
         raise DomainValidationError("response_note", "is required: record what was done")
+    limit = ClinicalTask._meta.get_field("response_note").max_length
+    if len(note.strip()) > limit:
+        raise DomainValidationError("response_note", f"is {len(note.strip())} characters long",
+                                    f"at most {limit} characters")
     with transaction.atomic():
         updated = ClinicalTask.objects.filter(pk=task.pk, acknowledged_at__isnull=True).update(
             acknowledged_by=actor, acknowledged_at=timezone.now(), response_note=note.strip()

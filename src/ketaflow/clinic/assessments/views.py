@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,11 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.assessments import services
 from ketaflow.clinic.assessments.catalogue import PORTAL_DIARY, PORTAL_INTAKE
-from ketaflow.clinic.assessments.forms import answers_from, instrument_form_class
+from ketaflow.clinic.assessments.forms import CONTEXT_GROUP, administer_form_class, answers_from, context_from
 from ketaflow.clinic.assessments.models import Assessment, ClinicalTask
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.instruments import INSTRUMENTS
+from ketaflow.domain.instruments.base import format_number
 
 
 def _instrument_for(user, instrument_id: str):
@@ -26,20 +29,38 @@ def _instrument_for(user, instrument_id: str):
 
 
 def _grouped(form, definition):
-    """Fields grouped by the definition's item groups (FIQR's function/overall/symptoms; ACR's WPI/SSS)."""
-    groups: list[tuple[str, list]] = []
-    for item in definition.items:
-        if not groups or groups[-1][0] != item.group:
-            groups.append((item.group, []))
-        groups[-1][1].append(form[item.link_id])
+    """Fields grouped by the definition's item groups (FIQR's function/overall/symptoms; ACR's WPI/SSS),
+    each with its heading and prompt from the definition; staff scoring options last."""
+    groups: list[tuple[str, str, list]] = []
+    last = None
+    for name, field in form.fields.items():
+        group = getattr(field, "group", "")
+        if group != last:
+            label, prompt = ("Scoring", "Blood pressures and rules this score is computed with.") \
+                if group == CONTEXT_GROUP else definition.group_heading(group) if group else ("", "")
+            groups.append((label, prompt, []))
+            last = group
+        groups[-1][2].append(form[name])
     return groups
+
+
+def _add_problem(form, problem: DomainValidationError) -> None:
+    message = f"{problem.message}. Allowed: {problem.allowed}" if problem.allowed else problem.message
+    form.add_error(problem.field if problem.field in form.fields else None, message)
+
+
+def _not_scorable(definition, result) -> dict:
+    """Why the instrument's own rule refuses to score, and which questions are unanswered (by their text)."""
+    missing = [definition.item(link_id).text for ids in result.details.get("missing_items", {}).values()
+               for link_id in ids]
+    return {"reason": result.invalid_reason, "missing": missing}
 
 
 @require_http_methods(["GET", "POST"])
 def administer(request, patient_id, instrument_id: str):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
     instrument = _instrument_for(request.user, instrument_id)
-    form_class = instrument_form_class(instrument.definition)
+    form_class = administer_form_class(instrument, staff=request.user.role != Role.PATIENT)
     form = form_class(request.POST or None)
     not_scorable = None
     status = 200
@@ -49,12 +70,15 @@ def administer(request, patient_id, instrument_id: str):
             try:
                 assessment = services.assessment_record(
                     actor=request.user, request=request, patient=patient, instrument_id=instrument_id,
-                    answers=answers_from(form),
+                    answers=answers_from(form), context=context_from(form),
                 )  # fmt: skip
+            except services.AnswerProblems as exc:
+                for problem in exc.problems:
+                    _add_problem(form, problem)
             except DomainValidationError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, f"{exc.message}. Allowed: {exc.allowed}")
+                _add_problem(form, exc)
             except services.NotScorable as exc:
-                not_scorable = exc.result.invalid_reason
+                not_scorable = _not_scorable(instrument.definition, exc.result)
             else:
                 messages.success(request, f"{instrument.definition.title} saved.")
                 return redirect("assessments:detail", patient_id=patient.pk, assessment_id=assessment.pk)
@@ -65,14 +89,49 @@ def administer(request, patient_id, instrument_id: str):
     return render(request, "assessments/administer.html", context, status=status)
 
 
+def _answer_rows(definition, inputs: dict) -> list[tuple[str, object, str]]:
+    """(question, points, the answer's label): a PGIC answer reads "Much improved", not only 2."""
+    rows = []
+    for item in definition.items:
+        value = inputs.get(item.link_id)
+        option = item.option_for(value) if isinstance(value, int) and item.kind != "integer" else None
+        label = ("Yes" if value else "No") if item.kind == "boolean" and value is not None else (
+            option.label if option and option.label != str(value) else "")
+        rows.append((item.text, value, label))
+    return rows
+
+
 @require_http_methods(["GET"])
 def detail(request, patient_id, assessment_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="assessment.view")
     assessment = get_object_or_404(Assessment, patient=patient, pk=assessment_id)
     definition = INSTRUMENTS[assessment.instrument_id].definition
-    rows = [(item.text, assessment.result["inputs"].get(item.link_id)) for item in definition.items]
-    context = {"patient": patient, "assessment": assessment, "definition": definition, "rows": rows}
+    inputs = assessment.result["inputs"]
+    context = {
+        "patient": patient, "assessment": assessment, "definition": definition,
+        "rows": _answer_rows(definition, inputs),
+        "subscores": [(name.replace("_", " "), _decimal(value, assessment.result.get("display_decimals", 0)))
+                      for name, value in assessment.result.get("subscores", {}).items()],
+        "scoring_inputs": _scoring_inputs(assessment.result, definition),
+        "patient_view": request.user.role == Role.PATIENT,
+    }  # fmt: skip
     return render(request, "assessments/detail.html", context)
+
+
+def _scoring_inputs(result: dict, definition) -> list[tuple[str, str]]:
+    """What the score was computed from besides the answers (Aldrete: baseline and current systolic BP)."""
+    rows = [(k.replace("_", " ").replace(" mmhg", " (mmHg)"), str(v)) for k, v in result["inputs"].items()
+            if k not in definition.link_ids]
+    details = result.get("details", {})
+    if details.get("circulation_deviation") is not None:
+        rows.append(("circulation: deviation from baseline",
+                     f"{_decimal(details['circulation_deviation'], 1)} {details['circulation_deviation_unit']}"))
+    return rows
+
+
+def _decimal(value, decimals: int) -> str:
+    """A stored exact sub-score ("46/3") shown as a number (15.3); the exact value stays in the record."""
+    return "—" if value is None else format_number(Fraction(value), max(decimals, 1) if "/" in str(value) else 0)
 
 
 @require_POST
@@ -81,7 +140,8 @@ def task_acknowledge(request, task_id: int):
     try:
         services.task_acknowledge(actor=request.user, request=request, task=task, note=request.POST.get("note", ""))
     except DomainValidationError as exc:
-        messages.error(request, f"Not acknowledged: {exc.field} {exc.message}.")
+        allowed = f" (allowed: {exc.allowed})" if exc.allowed else ""
+        messages.error(request, f"Not acknowledged: {exc.field} {exc.message}{allowed}.")
     else:
         messages.success(request, "Acknowledged; your note is on the patient's record.")
     # Only a path on this site: a crafted "next" must not send staff to another host (open redirect).

@@ -50,7 +50,7 @@ def _version_definition_raw(year: str) -> dict[str, Any]:
     return {
         "id": version["id"], "title": version["title"], "version": f"{DATA['version']}/{year}",
         "source": version["source"], "criteria_year": year, "rule": version,
-        "area_question": DATA["area_question"], "regions": DATA["regions"],
+        "area_question": DATA["area_question"], "groups": DATA["groups"], "regions": DATA["regions"],
         "areas": DATA["areas"], "items": items,
         "default_band_set": DATA["default_band_set"], "band_sets": DATA["band_sets"], "flags": DATA["flags"],
     }

@@ -131,6 +131,11 @@ class Definition:
             raise DomainValidationError("band_set", f"unknown band set for {self.id}", ", ".join(self.band_sets))
         return self.band_sets[key]
 
+    def group_heading(self, group: str) -> tuple[str, str]:
+        """(label, prompt) for a group of items, from the definition's ``groups`` (the id itself if none)."""
+        spec = self.raw.get("groups", {}).get(group, {})
+        return spec.get("label", group.replace("_", " ").capitalize()), spec.get("prompt", "")
+
     def as_dict(self) -> dict[str, Any]:
         """The JSON definition as loaded: what a form renderer or the API hands out."""
         return json.loads(json.dumps(dict(self.raw)))
@@ -344,24 +349,44 @@ def normalize_answers(definition: Definition, answers: Mapping[str, Answer], *,
 
     Unknown ids raise. A missing required item raises unless it is in ``allow_missing`` (an
     instrument with a published missing-data rule passes its scored items here). Optional items
-    (``required: false``) may be absent.
+    (``required: false``) may be absent. The first problem is raised; :func:`answer_problems` lists all.
     """
+    out, problems = _check_answers(definition, answers, allow_missing or frozenset())
+    if problems:
+        raise problems[0]
+    return out
+
+
+def answer_problems(definition: Definition, answers: Any, *,
+                    allow_missing: frozenset[str] | None = None) -> tuple[DomainValidationError, ...]:
+    """Every item-level problem at once (unknown ids, bad or out-of-range answers, missing required
+    answers), each naming its item and the allowed values: a form marks them all in one pass."""
+    return _check_answers(definition, answers, allow_missing or frozenset())[1]
+
+
+def _check_answers(definition: Definition, answers: Any,
+                   allowed_missing: frozenset[str]) -> tuple[dict[str, int | None], tuple[DomainValidationError, ...]]:
     if not isinstance(answers, Mapping):
-        raise DomainValidationError("answers", "must be a mapping of item id to answer", "a dict")
+        return {}, (DomainValidationError("answers", "must be a mapping of item id to answer", "a dict"),)
+    problems: list[DomainValidationError] = []
     known = set(definition.link_ids)
     for key in answers:
         if key not in known:
             field_name = key if isinstance(key, str) and key.strip() else repr(key)
-            raise DomainValidationError(field_name, f"unknown item for {definition.id}", ", ".join(definition.link_ids))
-    allowed_missing = allow_missing or frozenset()
+            problems.append(DomainValidationError(field_name, f"unknown item for {definition.id}",
+                                                  ", ".join(definition.link_ids)))
     out: dict[str, int | None] = {}
     for item in definition.items:
-        points = normalize_answer(item, answers.get(item.link_id))
+        try:
+            points = normalize_answer(item, answers.get(item.link_id))
+        except DomainValidationError as error:
+            problems.append(error)
+            continue
         if points is None and item.required and item.link_id not in allowed_missing:
-            raise DomainValidationError(item.link_id, "answer is missing and this instrument has no missing-data rule",
-                                        item.allowed_text())
+            problems.append(DomainValidationError(
+                item.link_id, "answer is missing and this instrument has no missing-data rule", item.allowed_text()))
         out[item.link_id] = points
-    return out
+    return out, tuple(problems)
 
 
 def check_context(instrument_id: str, context: Mapping[str, Any], accepted: tuple[str, ...]) -> None:
@@ -398,9 +423,19 @@ class Instrument:
     """Base for every instrument: holds the definition; subclasses implement ``score``."""
 
     context_options: tuple[str, ...] = ("band_set",)
+    # Items whose absence the instrument's own missing-data rule handles (FIQR: all of them).
+    missing_data_rule: bool = False
 
     def __init__(self, definition: Definition):
         self.definition = definition
+
+    @property
+    def allow_missing(self) -> frozenset[str]:
+        return frozenset(self.definition.link_ids) if self.missing_data_rule else frozenset()
+
+    def answer_problems(self, answers: Any) -> tuple[DomainValidationError, ...]:
+        """All item-level problems with these answers (empty when ``score`` would accept every item)."""
+        return answer_problems(self.definition, answers, allow_missing=self.allow_missing)
 
     @property
     def id(self) -> str:

@@ -32,6 +32,7 @@ DEFAULT_MISSING_RULE = next(r["id"] for r in DEFINITION.raw["missing_data_rules"
 
 class Fiqr(Instrument):
     context_options = ("band_set", "missing_rule")
+    missing_data_rule = True
 
     def score(self, answers: Mapping[str, Answer], **context: Any) -> ScoreResult:
         check_context(self.id, context, self.context_options)
@@ -40,7 +41,7 @@ class Fiqr(Instrument):
             raise DomainValidationError("missing_rule", "unknown FIQR missing-data rule", ", ".join(MISSING_RULES))
         rule = MISSING_RULES[rule_id]
         band_set = self.definition.band_set(context.get("band_set"))
-        inputs = normalize_answers(self.definition, answers, allow_missing=frozenset(self.definition.link_ids))
+        inputs = normalize_answers(self.definition, answers, allow_missing=self.allow_missing)
 
         subscores: dict[str, Fraction | None] = {}
         problems: list[str] = []
@@ -66,9 +67,10 @@ class Fiqr(Instrument):
         imputed = {name: ids for name, ids in missing_by_domain.items() if ids}
         flags: tuple[Flag, ...] = ()
         if imputed and not invalid_reason:
+            unanswered = [self.definition.item(link_id).text for ids in imputed.values() for link_id in ids]
             flags = (Flag("missing_items_reweighted", "info",
-                          "Missing items: domain sums re-weighted by n/x per the FIQR scoring rule: "
-                          + ", ".join(sum(imputed.values(), []))),)
+                          "Scored with unanswered items, the domain sum re-weighted by n/x per the FIQR scoring "
+                          "rule: " + "; ".join(unanswered)),)
         rule_version = f"{self.rule_version(band_set)}; missing={rule_id}"
         return self.result(total=total, band_set=band_set, inputs=inputs, subscores=subscores, flags=flags,
                            invalid_reason=invalid_reason, rule_version=rule_version,

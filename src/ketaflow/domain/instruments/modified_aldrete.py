@@ -32,6 +32,11 @@ DISCHARGE_READY = "discharge_criteria_met"
 NOT_READY = "discharge_criteria_not_met"
 
 
+def _circulation_typed() -> DomainValidationError:
+    return DomainValidationError("circulation", "derived, not entered: pass baseline_systolic_mmhg and "
+                                 "current_systolic_mmhg instead", "no direct answer")
+
+
 def _pressure(name: str, value: Any) -> int:
     low, high = DEFINITION.raw["bp_limits_mmhg"][name]
     if value is None:
@@ -63,11 +68,14 @@ def circulation_points(baseline_systolic_mmhg: int, current_systolic_mmhg: int,
 class ModifiedAldrete(Instrument):
     context_options = ("baseline_systolic_mmhg", "current_systolic_mmhg", "circulation_rule", "discharge_rule")
 
+    def answer_problems(self, answers: Any) -> tuple[DomainValidationError, ...]:
+        problems = super().answer_problems(answers)
+        return tuple(_circulation_typed() if p.field == "circulation" else p for p in problems)
+
     def score(self, answers: Mapping[str, Answer], **context: Any) -> ScoreResult:
         check_context(self.id, context, self.context_options)
         if isinstance(answers, Mapping) and "circulation" in answers:
-            raise DomainValidationError("circulation", "derived, not entered: pass baseline_systolic_mmhg and "
-                                        "current_systolic_mmhg instead", "no direct answer")
+            raise _circulation_typed()
         inputs: dict[str, Any] = normalize_answers(self.definition, answers)
         circulation_rule = context.get("circulation_rule", self.definition.raw["default_circulation_rule"])
         points, deviation = circulation_points(context.get("baseline_systolic_mmhg"),  # type: ignore[arg-type]
