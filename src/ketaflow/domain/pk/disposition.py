@@ -37,6 +37,13 @@ def disposition(volumes_l, clearances_l_per_min, method: str = "eigh") -> Dispos
     if np.any(~np.isfinite(v)) or np.any(v <= 0) or np.any(~np.isfinite(q)) or np.any(q <= 0):
         raise DomainValidationError("parameters", "volumes and clearances must be finite and > 0", "> 0")
     n = v.shape[-1]
+    if method == "jacobi" and n == 3:
+        from ketaflow.domain.pk.kernels import mammillary3_disposition_numba
+
+        flat_v, flat_q = np.ascontiguousarray(v.reshape(-1, 3)), np.ascontiguousarray(q.reshape(-1, 3))
+        lam, coef = np.empty(flat_v.shape), np.empty(flat_v.shape)
+        mammillary3_disposition_numba(flat_v, flat_q, lam, coef)
+        return Disposition(lambda_per_min=lam.reshape(v.shape), coef_per_l=coef.reshape(v.shape))
     m = np.zeros(v.shape + (n,))
     m[..., 0, 0] = -q.sum(axis=-1)
     for j in range(1, n):
@@ -44,14 +51,5 @@ def disposition(volumes_l, clearances_l_per_min, method: str = "eigh") -> Dispos
         m[..., j, j] = -q[..., j]
     inv_sqrt_v = 1.0 / np.sqrt(v)
     s = m * inv_sqrt_v[..., :, None] * inv_sqrt_v[..., None, :]
-    if method == "jacobi" and n == 3:
-        from ketaflow.domain.pk.kernels import symmetric3_eigen_numba
-
-        flat = np.ascontiguousarray(s.reshape(-1, 3, 3))
-        eigenvalues, first_row = np.empty((flat.shape[0], 3)), np.empty((flat.shape[0], 3))
-        symmetric3_eigen_numba(flat, eigenvalues, first_row)
-        eigenvalues, first_row = eigenvalues.reshape(v.shape), first_row.reshape(v.shape)
-    else:
-        eigenvalues, vectors = np.linalg.eigh(s)  # ascending, i.e. most negative (fastest λ) first
-        first_row = vectors[..., 0, :]
-    return Disposition(lambda_per_min=-eigenvalues, coef_per_l=first_row**2 / v[..., :1])
+    eigenvalues, vectors = np.linalg.eigh(s)  # ascending, i.e. most negative (fastest λ) first
+    return Disposition(lambda_per_min=-eigenvalues, coef_per_l=vectors[..., 0, :] ** 2 / v[..., :1])
