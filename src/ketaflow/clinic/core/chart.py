@@ -24,7 +24,7 @@ def chart_extras(*, patient, timeline: list) -> dict:
         title = INSTRUMENTS[a.instrument_id].definition.title if a.instrument_id in INSTRUMENTS else a.instrument_id
         events.append(TimelineEvent(a.administered_at, "assessment", title, f"{a.total_display} {a.band}".strip()))
     if screening:
-        events.append(TimelineEvent(screening.run_at, "screening", f"Screening: {screening.outcome}", screening.indication))
+        events.append(TimelineEvent(screening.run_at, "screening", f"Screening: {screening.outcome_label}", screening.indication))
     events.sort(key=lambda e: e.at, reverse=True)
     plans = list(Plan.objects.filter(patient=patient).select_related("signed_by")[:20])
     booked = bookings_for_plans(plan_ids=[p.pk for p in plans])  # scheduling: each plan's booked dates

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from ketaflow.clinic.patients.models import Patient
+from ketaflow.domain.screening import OUTCOME_LABELS, SEVERITY_LABELS
 
 
 class ScreeningRecord(models.Model):
@@ -24,6 +25,15 @@ class ScreeningRecord(models.Model):
     class Meta:
         ordering = ["-run_at", "-pk"]
         indexes = [models.Index(fields=["patient", "-run_at"])]
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS.get(self.outcome, self.outcome)
+
+    @property
+    def labelled_reasons(self) -> list[dict]:
+        """The stored reasons, each with a readable label for its severity."""
+        return [{**r, "severity_label": SEVERITY_LABELS.get(r["severity"], r["severity"])} for r in self.reasons]
 
     @property
     def may_proceed(self) -> bool:

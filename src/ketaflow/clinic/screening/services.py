@@ -45,6 +45,9 @@ def screening_override(*, actor, request=None, record: ScreeningRecord, reason: 
     """A prescriber signs a reason to proceed; the domain decides whether enough signatures now exist."""
     if not reason.strip():
         raise DomainValidationError("reason", "is required: state why the patient may proceed")
+    limit = ScreeningOverride._meta.get_field("reason").max_length
+    if len(reason.strip()) > limit:
+        raise DomainValidationError("reason", f"is {len(reason.strip())} characters long", f"at most {limit} characters")
     decision = decision_of(record)
     if decision.outcome == "eligible":
         raise DomainValidationError("screening", "is eligible; nothing to override")

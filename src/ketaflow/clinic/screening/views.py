@@ -53,7 +53,8 @@ def override(request, patient_id, record_id: int):
             actor=request.user, request=request, record=record, reason=request.POST.get("reason", "")
         )
     except DomainValidationError as exc:
-        messages.error(request, f"Override not recorded: {exc.field} {exc.message}.")
+        allowed = f" (allowed: {exc.allowed})" if exc.allowed else ""
+        messages.error(request, f"Override not recorded: {exc.field} {exc.message}{allowed}.")
     else:
         status = services.override_status(record)
         messages.success(request, status.message)

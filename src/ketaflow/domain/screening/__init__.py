@@ -6,7 +6,9 @@ prescriber override with ``override_allowed(decision, [Override(...), ...])``.
 
 from ketaflow.domain.screening.model import (
     DEFAULT_POLICY,
+    OUTCOME_LABELS,
     OUTCOMES,
+    SEVERITY_LABELS,
     Reason,
     ScreeningDecision,
     ScreeningInput,
@@ -17,7 +19,7 @@ from ketaflow.domain.screening.overrides import Override, OverrideCheck, overrid
 from ketaflow.domain.screening.rules import INTERACTIONS, RULE_SET_VERSION, RULES, evidence_for, screen
 
 __all__ = [
-    "DEFAULT_POLICY", "INTERACTIONS", "OUTCOMES", "RULES", "RULE_SET_VERSION", "Override", "OverrideCheck", "Reason",
-    "ScreeningDecision", "ScreeningInput", "ScreeningPolicy", "TherapyTrial", "evidence_for", "override_allowed",
+    "DEFAULT_POLICY", "INTERACTIONS", "OUTCOME_LABELS", "OUTCOMES", "RULES", "RULE_SET_VERSION", "Override", "OverrideCheck", "Reason",
+    "SEVERITY_LABELS", "ScreeningDecision", "ScreeningInput", "ScreeningPolicy", "TherapyTrial", "evidence_for", "override_allowed",
     "screen", "signatures_required",
 ]

@@ -15,6 +15,9 @@ from ketaflow.domain.instruments.base import ScoreResult
 from ketaflow.domain.sources import Source
 
 OUTCOMES = ("eligible", "needs_review", "not_eligible")
+OUTCOME_LABELS = {"eligible": "Eligible", "needs_review": "Needs prescriber review", "not_eligible": "Not eligible"}
+SEVERITY_LABELS = {"absolute": "Absolute contraindication", "relative": "Needs review", "info": "Information",
+                   "met": "Criterion met", "not_met": "Criterion not met"}
 REASON_SEVERITIES = ("absolute", "relative", "info", "met", "not_met")
 
 
