@@ -39,8 +39,24 @@ def test_a_bad_weight_is_a_422_naming_the_field_and_range_and_saves_nothing(staf
     response = post(Client(), "/api/patients", BODY | {"weight_kg": "7.2"}, **bearer(staff["front_desk"]))
     assert response.status_code == 422
     detail = response.json()["detail"][0]
-    assert detail["loc"][-1] == "weight_kg" and "30" in detail["msg"]
+    assert detail["field"] == "weight_kg" and detail["allowed"] == "30–300 kg"
+    assert "7.2 kg is outside the plausible adult range" in detail["message"]
     assert Patient.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "allowed"),
+    [("weight_kg", "301", "30–300 kg"), ("height_cm", "119.9", "120–230 cm"), ("height_cm", "231", "120–230 cm")],
+)
+def test_a_new_measurement_out_of_range_names_both_ends_of_the_range_like_the_page(staff, patients, field, value, allowed):
+    ana = patients["ana"]
+    body = {"weight_kg": "70.0", "height_cm": "170", "measured_on": "2026-11-20"} | {field: value}
+    response = post(Client(), f"/api/patients/{ana.pk}/measurements", body, **bearer(staff["nurse"]))
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"field": field, "message": f"{value} {field[-2:]} is outside the plausible adult range", "allowed": allowed}
+    ]
+    assert ana.measurements.count() == 1
 
 
 def test_a_future_birth_date_is_a_422_from_the_domain_rule(staff):
@@ -144,3 +160,13 @@ def test_the_openapi_document_is_served_and_declares_the_errors():
     schema = Client().get("/api/openapi.json").json()
     create = schema["paths"]["/api/patients"]["post"]
     assert {"401", "403", "422"} <= set(create["responses"])
+
+
+def test_a_page_past_the_last_is_a_422_naming_the_pages_there_are_not_page_one_again(staff, patients):
+    headers = bearer(staff["front_desk"])
+    listed = Client().get("/api/patients?page=2", **headers)
+    assert listed.status_code == 422
+    assert listed.json()["detail"] == [{"field": "page", "message": "page 2 is past the last page", "allowed": "1–1"}]
+    searched = post(Client(), "/api/patients/search", {"q": "lopez", "page": 3}, **headers)
+    assert searched.status_code == 422 and searched.json()["detail"][0]["allowed"] == "1–1"
+    assert Client().get("/api/patients?page=1", **headers).json()["count"] == 2

@@ -5,12 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, WithJsonSchema
 
 from ketaflow.api.base import SafeStr
 from ketaflow.domain.intake import DEFAULT_POLICY as P
+
+
+def _policy_range(low: Decimal, high: Decimal, unit: str, *, nullable: bool = False) -> WithJsonSchema:
+    # The range is declared here but checked by the domain rule the pages use, so a value outside it is
+    # the same 422 as any other bad input: {field, message, allowed} with both ends of the range
+    # (pydantic's own ge/le error named only the end that was crossed).
+    options = [{"type": "number", "minimum": float(low), "maximum": float(high)}, {"type": "string"}]
+    return WithJsonSchema({
+        "anyOf": options + ([{"type": "null"}] if nullable else []),
+        "description": f"{low}–{high} {unit} (clinic policy); outside it: 422 naming the field and the range",
+    })  # fmt: skip
+
+
+WeightKg = Annotated[Decimal, _policy_range(P.weight_min_kg, P.weight_max_kg, "kg")]
+HeightCm = Annotated[Decimal | None, _policy_range(P.height_min_cm, P.height_max_cm, "cm", nullable=True)]
 
 
 class PatientFields(Schema):
@@ -30,8 +46,8 @@ class PatientFields(Schema):
 
 class PatientIn(PatientFields):
     record_number: SafeStr = Field("", max_length=20, description="Empty: the next KF- number is assigned")
-    weight_kg: Decimal = Field(ge=P.weight_min_kg, le=P.weight_max_kg, decimal_places=1)
-    height_cm: Decimal | None = Field(None, ge=P.height_min_cm, le=P.height_max_cm, decimal_places=1)
+    weight_kg: WeightKg = Field(decimal_places=1)
+    height_cm: HeightCm = Field(None, decimal_places=1)
     measured_on: dt.date
 
 
@@ -40,8 +56,8 @@ class PatientUpdateIn(PatientFields):
 
 
 class MeasurementIn(Schema):
-    weight_kg: Decimal = Field(ge=P.weight_min_kg, le=P.weight_max_kg, decimal_places=1)
-    height_cm: Decimal | None = Field(None, ge=P.height_min_cm, le=P.height_max_cm, decimal_places=1)
+    weight_kg: WeightKg = Field(decimal_places=1)
+    height_cm: HeightCm = Field(None, decimal_places=1)
     measured_on: dt.date
 
 

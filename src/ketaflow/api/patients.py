@@ -64,13 +64,13 @@ def _page_out(page_obj) -> dict:
 @operation("get", "/patients", "patient_list", response={200: PatientPageOut, **errors(422)}, tags=TAGS)
 def patient_list(request, page: int = Query(1, ge=1, le=100000)):
     """All patients you may see, 25 a page, by name."""
-    return _page_out(patient_search(user=request.user, page=max(page, 1), request=request))
+    return _page_out(patient_search(user=request.user, page=page, request=request, strict=True))
 
 
 @operation("post", "/patients/search", "patient_search", response={200: PatientPageOut, **errors(422)}, tags=TAGS)
 def patient_search_op(request, body: SearchIn):
     """Search by name, date of birth or record number (in the body, so nothing identifying is in the URL)."""
-    return _page_out(patient_search(user=request.user, query=body.q, page=body.page, request=request))
+    return _page_out(patient_search(user=request.user, query=body.q, page=body.page, request=request, strict=True))
 
 
 @operation("post", "/patients", "patient_create", response={201: PatientOut, **errors(422)}, tags=TAGS)

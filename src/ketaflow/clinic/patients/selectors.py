@@ -15,6 +15,7 @@ from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.patients.models import Consultation, Patient, code_display
 from ketaflow.clinic.patients.policy import intake_policy
+from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.intake import weight_for_dosing
 
 TIMELINE_LIMIT = 50
@@ -50,8 +51,12 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
-def patient_search(*, user, query: str = "", page: int = 1, page_size: int = 25, request=None):
-    """Find by name, date of birth (YYYY-MM-DD) or record number; paginated; the read is audited."""
+def patient_search(*, user, query: str = "", page: int = 1, page_size: int = 25, request=None, strict: bool = False):
+    """Find by name, date of birth (YYYY-MM-DD) or record number; paginated; the read is audited.
+
+    ``strict``: a page past the last is an error naming the pages there are (the API), rather than the
+    last page (the pages' pager, where a stale page number after a narrower search should still answer).
+    """
     qs = patient_queryset_for(user)
     query = (query or "").strip()
     if query:
@@ -65,6 +70,8 @@ def patient_search(*, user, query: str = "", page: int = 1, page_size: int = 25,
                 name_match &= Q(family_name__icontains=word) | Q(given_name__icontains=word)
             qs = qs.filter(Q(record_number__iexact=query) | name_match)
     paginator = Paginator(qs.order_by("family_name", "given_name", "record_number"), page_size)
+    if strict and page > paginator.num_pages:
+        raise DomainValidationError("page", f"page {page} is past the last page", f"1–{paginator.num_pages}")
     page_obj = paginator.get_page(page)
     audit_record(
         actor=user, action="patient.search", request=request, object_type="patient_list",
