@@ -58,7 +58,8 @@ def test_cap_below_the_start_dose_is_refused():
     with pytest.raises(DomainValidationError) as error:
         generate_plan(escalating(start="0.5", cap="0.4"))
     assert error.value.field == "escalation_cap"
-    assert error.value.allowed == ">= 1/2"
+    assert error.value.allowed == ">= 0.5"  # a decimal, as the prescriber typed it (QA: was ">= 1/2")
+    assert error.value.message == "cap 0.4 is below the start dose 0.5 rate_mg_per_kg_per_h"
 
 
 def test_escalating_without_a_step_is_refused():

@@ -83,9 +83,14 @@ def _check_dict(plan_check: PlanCheck) -> dict:
             ],
         })  # fmt: skip
     first = plan_check.session_checks[0]
+    plan_level = [
+        {"name": r.name, "status": r.status, "value": r.value, "unit": r.unit, "bound": r.bound,
+         "bound_kind": r.bound_kind, "message": r.message, "source": r.source.as_dict() if r.source else None}
+        for r in plan_check.plan_results if r.status in ("soft_violation", "hard_violation", "not_evaluated")
+    ]  # fmt: skip
     return {
         "status": plan_check.status, "soft_limits": list(plan_check.soft_limit_names),
-        "hard_count": len(plan_check.hard_violations), "sessions": sessions,
+        "hard_count": len(plan_check.hard_violations), "sessions": sessions, "plan_violations": plan_level,
         "protocol_version": first.protocol_version, "policy_version": first.policy_version,
     }  # fmt: skip
 
@@ -128,9 +133,8 @@ def plan_create(
     spec = _spec(
         kind=kind, n_sessions=n_sessions, start_dose=start_dose, dose_unit=dose_unit, dose_over_min=over_min,
         duration_min=duration_min, series_window_days=series_window_days,
-        escalation_step=escalation_step if kind == "escalating" else None,
-        escalation_cap=escalation_cap if kind == "escalating" else None,
-    )  # fmt: skip
+        escalation_step=escalation_step, escalation_cap=escalation_cap,
+    )  # fmt: skip  (a step or cap given for a plan that does not escalate is refused, never dropped)
     generated = generate_plan(spec)
     weights = _weights(patient, timezone.localdate(now))
     spacing_h = max(24.0, series_window_days * 24.0 / n_sessions) if n_sessions > 1 else 24.0
@@ -182,6 +186,8 @@ def plan_signing_check(plan: Plan, soft_reasons: dict[str, str]) -> SigningCheck
     hard = tuple(
         f"session {s['index']}: {v['message']}"
         for s in plan.dose_check["sessions"] for v in s["violations"] if v["status"] == "hard_violation"
+    ) + tuple(
+        f"plan: {v['message']}" for v in plan.dose_check.get("plan_violations", ()) if v["status"] == "hard_violation"
     )
     return signing_check(
         hard_violations=hard, soft_limit_names=tuple(plan.dose_check["soft_limits"]), soft_reasons=soft_reasons,

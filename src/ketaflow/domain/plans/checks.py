@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from fractions import Fraction
 
 from ketaflow.domain import units
 from ketaflow.domain.dosing import (
@@ -24,9 +25,11 @@ from ketaflow.domain.dosing import (
     WeightRecord,
     check_order,
 )
+from ketaflow.domain.dosing.limits import LimitResult, evaluate_limit
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.plans.generate import Plan
 from ketaflow.domain.plans.spec import DoseUnit
+from ketaflow.domain.protocols import Limit
 from ketaflow.domain.protocols.profiles import ProtocolProfile
 from ketaflow.domain.sources import Source
 
@@ -41,19 +44,22 @@ SIGNING_SOURCE = Source.clinic_policy(
 @dataclass(frozen=True)
 class PlanCheck:
     session_checks: tuple[OrderCheck, ...]
+    plan_results: tuple[LimitResult, ...] = ()  # checks of the plan itself, e.g. its escalation cap
 
     @property
     def hard_violations(self) -> tuple:
-        return tuple(r for c in self.session_checks for r in c.hard_violations)
+        return tuple(r for c in self.session_checks for r in c.hard_violations) + tuple(
+            r for r in self.plan_results if r.status == HARD
+        )
 
     @property
     def soft_limit_names(self) -> tuple[str, ...]:
         """Each soft-violated limit once (a reason covers that limit for the whole plan)."""
         seen: list[str] = []
-        for check in self.session_checks:
-            for r in check.soft_violations:
-                if r.name not in seen:
-                    seen.append(r.name)
+        soft = [r for c in self.session_checks for r in c.soft_violations]
+        for r in soft + [r for r in self.plan_results if r.status == SOFT]:
+            if r.name not in seen:
+                seen.append(r.name)
         return tuple(seen)
 
     @property
@@ -102,7 +108,22 @@ def check_plan(
         if math.isfinite(check.session_dose_mg):  # not without a weight: that is already a hard stop
             past.append(PastSession(started_at=start, ended_at=start + timedelta(minutes=minutes),
                                     delivered_mg=check.session_dose_mg))  # fmt: skip
-    return PlanCheck(tuple(checks))
+    return PlanCheck(tuple(checks), _cap_results(plan, profile))
+
+
+def _cap_results(plan: Plan, profile: ProtocolProfile) -> tuple[LimitResult, ...]:
+    """The escalation cap is part of the plan and printed with it: it is checked against the protocol's
+    per-session ceiling (rate, or dose for mg/kg protocols) even when no session reaches it."""
+    cap = plan.inputs.get("escalation_cap")
+    if cap is None:
+        return ()
+    rate = plan.inputs["start_dose"]["unit"] == DoseUnit.RATE_MG_PER_KG_PER_H.value
+    ceiling = profile.limit("rate_mg_per_kg_per_h" if rate else "session_dose_mg_per_kg")
+    if ceiling is None:
+        return ()
+    limit = Limit("escalation_cap", ceiling.unit, None, ceiling.soft_max, None, ceiling.hard_max,
+                  ceiling.source, ceiling.hard_source)  # fmt: skip
+    return (evaluate_limit(limit, float(Fraction(cap)), note=f" (the plan's cap, checked against {ceiling.name})"),)
 
 
 @dataclass(frozen=True)

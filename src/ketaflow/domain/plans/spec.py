@@ -9,11 +9,11 @@ from enum import StrEnum
 from fractions import Fraction
 
 from ketaflow.domain.errors import DomainValidationError
-from ketaflow.domain.outcomes.exact import exact
+from ketaflow.domain.outcomes.exact import decimal_text, exact
 from ketaflow.domain.plans.goals import Goal
 from ketaflow.domain.sources import Source
 
-RULE_VERSION = "plans-2026.11.1"
+RULE_VERSION = "plans-2026.12.1"  # .12.1: the escalation cap is checked against the per-session ceiling
 
 
 class PlanKind(StrEnum):
@@ -120,6 +120,10 @@ class PlanSpec:
                 object.__setattr__(self, name, exact(value, name))
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def check_spec(spec: PlanSpec, limits: PlanLimits) -> None:
     kind_limits = limits.by_kind[spec.kind]
     for name, value, (low, high) in (
@@ -129,7 +133,8 @@ def check_spec(spec: PlanSpec, limits: PlanLimits) -> None:
     ):
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise DomainValidationError(
-                name, f"{value!r} is out of range for a {spec.kind.value} plan", f"whole number {low}–{high}"
+                name, f"{value!r} is out of range for {_article(spec.kind.value)} {spec.kind.value} plan",
+                f"whole number {low}–{high}",
             )
     if spec.series_window_days < spec.n_sessions:
         raise DomainValidationError(
@@ -147,14 +152,18 @@ def check_spec(spec: PlanSpec, limits: PlanLimits) -> None:
         raise DomainValidationError("escalation_step", "an escalating series needs a step and a cap")
     if not escalating and (spec.escalation_step is not None or spec.escalation_cap is not None):
         raise DomainValidationError(
-            "escalation_step", f"a {spec.kind.value} plan does not escalate; leave step and cap empty"
+            "escalation_step",
+            f"{_article(spec.kind.value)} {spec.kind.value} plan does not escalate; leave step and cap empty",
         )
     if escalating:
         if spec.escalation_step <= 0:  # type: ignore[operator]
-            raise DomainValidationError("escalation_step", f"{spec.escalation_step} is not positive", "> 0")
+            raise DomainValidationError(
+                "escalation_step", f"{decimal_text(spec.escalation_step)} is not positive", "> 0"
+            )
         if spec.escalation_cap < dose.value:  # type: ignore[operator]
             raise DomainValidationError(
                 "escalation_cap",
-                f"cap {spec.escalation_cap} is below the start dose {dose.value} {dose.unit.value}",
-                f">= {dose.value}",
+                f"cap {decimal_text(spec.escalation_cap)} is below the start dose {decimal_text(dose.value)} "
+                f"{dose.unit.value}",
+                f">= {decimal_text(dose.value)}",
             )
