@@ -210,6 +210,11 @@ KETAFLOW_REMINDER_LAST_HOUR = env_int("KETAFLOW_REMINDER_LAST_HOUR", 20, minimum
 # Clinic policy: a JSON file {"version": "...", "thresholds": [{parameter, level, comparator, value, note}]}
 # replacing the labelled default vitals alert thresholds (domain/charting/vitals.py); empty = the defaults.
 KETAFLOW_VITALS_THRESHOLDS_FILE = env_str("KETAFLOW_VITALS_THRESHOLDS_FILE", "")
+# Licensed CADSS wording: a JSON file {"cadss_1": "...", ...}; empty = the shipped neutral labels.
+KETAFLOW_CADSS6_ITEM_TEXT_FILE = env_str("KETAFLOW_CADSS6_ITEM_TEXT_FILE", "")
+# Clinic policy: a JSON file {"version": "...", <ScreeningPolicy fields>} replacing the labelled screening
+# defaults (treatment resistance, age limits, PHQ-9 review, ...); empty = the defaults.
+KETAFLOW_SCREENING_POLICY_FILE = env_str("KETAFLOW_SCREENING_POLICY_FILE", "")
 KETAFLOW_WEIGHT_MAX_AGE_DAYS = env_int("KETAFLOW_WEIGHT_MAX_AGE_DAYS", 30, minimum=1, maximum=365)
 KETAFLOW_PAGE_SIZE = 25
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.utils import timezone
 
 from ketaflow.clinic.assessments.selectors import latest_valid
+from ketaflow.clinic.screening.policy import screening_policy
 from ketaflow.domain.instruments.base import score_result_from_dict
 from ketaflow.domain.intake import age_years
 from ketaflow.domain.screening import ScreeningInput, TherapyTrial
@@ -37,4 +38,5 @@ def screening_input_for(patient, *, indication: str, today: date) -> ScreeningIn
         phq9_result=score_result_from_dict(phq9.result) if phq9 else None,
         phq9_assessed_on=timezone.localdate(phq9.administered_at) if phq9 else None,
         allergy_codes=frozenset(allergies),
+        policy=screening_policy(),
     )

@@ -39,9 +39,19 @@ def get_instrument(instrument_id: str) -> Instrument:
                                     ", ".join(INSTRUMENTS)) from None
 
 
+def use_cadss6_item_text(item_text: Mapping[str, str]) -> Instrument:
+    """Show a licensed clinic's own CADSS item wording everywhere CADSS-6 is administered (an empty
+    mapping restores the neutral labels). Item ids, options and scoring are unchanged, so results stay
+    comparable; an unknown item id or empty text is a validation error."""
+    if not isinstance(item_text, Mapping):
+        raise DomainValidationError("cadss6_item_text", "must map item ids to text", "cadss_1, cadss_2, ...")
+    INSTRUMENTS["cadss6"] = cadss6_with_item_text(item_text)
+    return INSTRUMENTS["cadss6"]
+
+
 def score(instrument_id: str, answers: Mapping[str, Answer], **context: Any) -> ScoreResult:
     return get_instrument(instrument_id).score(answers, **context)
 
 
 __all__ = ["INSTRUMENTS", "Answer", "Definition", "Flag", "Instrument", "Item", "ScoreResult", "get_instrument",
-           "score", "cadss6_with_item_text"]
+           "score", "cadss6_with_item_text", "use_cadss6_item_text"]

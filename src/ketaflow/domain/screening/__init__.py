@@ -16,10 +16,17 @@ from ketaflow.domain.screening.model import (
     TherapyTrial,
 )
 from ketaflow.domain.screening.overrides import Override, OverrideCheck, override_allowed, signatures_required
-from ketaflow.domain.screening.rules import INTERACTIONS, RULE_SET_VERSION, RULES, evidence_for, screen
+from ketaflow.domain.screening.rules import (
+    INTERACTIONS,
+    RULE_SET_VERSION,
+    RULES,
+    evidence_for,
+    policy_from_dict,
+    screen,
+)
 
 __all__ = [
     "DEFAULT_POLICY", "INTERACTIONS", "OUTCOME_LABELS", "OUTCOMES", "RULES", "RULE_SET_VERSION", "Override", "OverrideCheck", "Reason",
     "SEVERITY_LABELS", "ScreeningDecision", "ScreeningInput", "ScreeningPolicy", "TherapyTrial", "evidence_for", "override_allowed",
-    "screen", "signatures_required",
+    "policy_from_dict", "screen", "signatures_required",
 ]

@@ -12,6 +12,7 @@ Every reason is listed, not only the first, each with its source.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from functools import cache
 from typing import Any
@@ -259,6 +260,40 @@ def _validate(s: Any, screened_on: Any) -> None:
         if value is not None and (not isinstance(value, date) or value > screened_on):
             raise DomainValidationError(name, f"must be a date not after the screening date, got {value!r}")
     _validate_policy(s.policy)
+
+
+def policy_from_dict(data: Any) -> ScreeningPolicy:
+    """A clinic's screening policy from plain data (a JSON policy file): ``version`` is required, any
+    other field of :class:`ScreeningPolicy` may be given, the rest keep their labelled defaults. An
+    unknown field or a bad value is a validation error naming it, never silently ignored."""
+    known = {f.name for f in fields(ScreeningPolicy)}
+    if not isinstance(data, dict):
+        raise DomainValidationError("policy", "must be an object", ", ".join(sorted(known)))
+    if not isinstance(data.get("version"), str) or not data["version"].strip():
+        raise DomainValidationError("policy.version", "is required: name the policy version the clinic signed off",
+                                    "non-empty text")
+    for key in data:
+        if key not in known:
+            raise DomainValidationError(f"policy.{key}", "unknown policy field", ", ".join(sorted(known)))
+    values = dict(data)
+    for name in ("failure_outcomes", "counted_therapy_groups", "accepted_acr_versions"):
+        if name in values:
+            if not isinstance(values[name], list) or not all(isinstance(v, str) for v in values[name]):
+                raise DomainValidationError(f"policy.{name}", "must be a list of codes")
+            values[name] = frozenset(values[name])
+    if "pregnancy_check_age_years" in values:
+        ages = values["pregnancy_check_age_years"]
+        if (not isinstance(ages, list) or len(ages) != 2
+                or not all(isinstance(a, int) and not isinstance(a, bool) for a in ages) or ages[0] > ages[1]):
+            raise DomainValidationError("policy.pregnancy_check_age_years", "must be [lowest, highest] age",
+                                        "two whole numbers, lowest first")
+        values["pregnancy_check_age_years"] = tuple(ages)
+    for name in ("require_treatment_resistance", "accept_documented_diagnosis", "require_phq9"):
+        if name in values and not isinstance(values[name], bool):
+            raise DomainValidationError(f"policy.{name}", f"must be true or false, got {values[name]!r}", "true, false")
+    policy = ScreeningPolicy(**values)
+    _validate_policy(policy)
+    return policy
 
 
 def _validate_policy(p: Any) -> None:
