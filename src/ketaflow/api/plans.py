@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
 from ninja import Schema, Status
 from pydantic import Field
 
@@ -15,6 +14,7 @@ from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.clinic.plans import services
 from ketaflow.clinic.plans.catalogue import PLAN_KIND, defaults_for
 from ketaflow.clinic.plans.models import Plan
+from ketaflow.clinic.plans.selectors import plan_get_for, plans_visible_to
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.protocols.profiles import protocol_list
 
@@ -112,12 +112,13 @@ def plan_create(request, patient_id: uuid.UUID, body: PlanIn):
     "get", "/patients/{patient_id}/plans", "plan_list", response={200: list[PlanOut], **errors(404, 422)}, tags=TAGS
 )
 def plan_list(request, patient_id: uuid.UUID):
+    """The patient's plans, newest first; a patient reading their own sees only the signed plan."""
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="plan.list")
-    return list(Plan.objects.filter(patient=patient).prefetch_related("sessions")[:50])
+    return list(plans_visible_to(request.user, Plan.objects.filter(patient=patient)).prefetch_related("sessions")[:50])
 
 
 def _plan(request, plan_id, audit_action=""):
-    plan = get_object_or_404(Plan, pk=plan_id)
+    plan = plan_get_for(request.user, pk=plan_id)
     patient_get(user=request.user, patient_id=plan.patient_id, request=request, audit_action=audit_action)
     return plan
 

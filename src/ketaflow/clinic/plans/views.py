@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,6 +14,7 @@ from ketaflow.clinic.plans import dosing, forms, services
 from ketaflow.clinic.plans.catalogue import defaults_for, profile_for
 from ketaflow.clinic.plans.handout import handout_context, handout_pdf
 from ketaflow.clinic.plans.models import Plan
+from ketaflow.clinic.plans.selectors import plan_get_for
 from ketaflow.clinic.scheduling.selectors import bookings_for_plan
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.reports.pk_plot import prediction_svg
@@ -24,7 +25,7 @@ PLAN_FIELDS = ("n_sessions", "start_dose", "escalation_step", "escalation_cap", 
 
 def _plan(request, patient_id, plan_id, audit_action=""):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action=audit_action)
-    return patient, get_object_or_404(Plan.objects.select_related("signed_by", "created_by"), patient=patient, pk=plan_id)
+    return patient, plan_get_for(request.user, patient=patient, pk=plan_id)
 
 
 @require_http_methods(["GET", "POST"])
