@@ -29,6 +29,7 @@ def test_two_skipped_function_items_are_explained_and_one_skipped_is_scored(logi
     page.click("main button[type=submit]")
     explanation = page.locator("#not-scorable").inner_text()
     assert "cannot be scored" in explanation
+    assert "Walk continuously for 20 minutes" in explanation and "Lift and carry a bag full of groceries" in explanation
     page.check("input[name=fiqr_function_5][value='6']")
     page.click("main button[type=submit]")
     page.wait_for_selector(".score")

@@ -119,3 +119,11 @@ def test_the_patient_sees_crisis_help_not_the_clinicians_instruction_after_item_
     answers = {f"phq9_{i}": "not_at_all" for i in range(1, 10)} | {"phq9_9": "several_days"}
     body = client_for(patients["ana_user"]).post(url(patients["ana"], "phq9"), answers, follow=True).content.decode()
     assert 'id="crisis-info"' in body and "assess suicide risk today" not in body
+
+
+def test_a_bad_answer_to_an_item_whose_labels_contain_percent_signs_is_a_422_not_a_500(staff, patients, client_for):
+    # Aldrete's SpO2 options read "SpO2 > 92 % on room air": the error message must not %-format them.
+    response = client_for(staff["nurse"]).post(url(patients["ana"], "modified_aldrete"), ALDRETE | {
+        "oxygen_saturation": "2.5", "baseline_systolic_mmhg": "120", "current_systolic_mmhg": "120"})
+    body = response.content.decode()
+    assert response.status_code == 422 and "2.5 is not an allowed answer" in body and "92 % on room air" in body

@@ -17,10 +17,11 @@ def _item_field(item: Item) -> forms.Field:
     if item.kind == "integer":
         return forms.IntegerField(
             label=item.text, required=False, help_text=f"{item.minimum}–{item.maximum}",
-            error_messages={"invalid": f"Enter a whole number. Allowed: {allowed}"},
+            error_messages={"invalid": f"Enter a whole number. Allowed: {allowed}".replace("%", "%%")},
         )  # fmt: skip
     choices = YES_NO if item.kind == "boolean" else [(o.code, o.label) for o in item.options]
-    shown = ", ".join(label for _, label in choices)
+    # Django %-formats this message: a label such as "SpO2 > 92 %" must not read as a placeholder.
+    shown = ", ".join(label for _, label in choices).replace("%", "%%")
     return forms.ChoiceField(
         label=item.text, choices=choices, required=False, widget=forms.RadioSelect,
         error_messages={"invalid_choice": f"%(value)s is not an allowed answer. Allowed: {shown}"},
