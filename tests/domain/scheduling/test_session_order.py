@@ -55,4 +55,4 @@ def test_a_cancelled_middle_session_of_an_ordered_series_is_flagged_and_nothing_
 
 def test_booked_sessions_out_of_number_order_are_flagged(clinic):
     fit = series_fits(clinic, [], [session(2, 2), session(1, 3)], request(n_sessions=2, window_days=14))
-    assert fit.problems == ("session 1 is booked before session 2: sessions keep their order",)
+    assert fit.problems == ("session 1 is booked after session 2: sessions keep their order",)

@@ -195,7 +195,7 @@ def _order_problems(sessions: Sequence[Booking], unbooked_indexes: Sequence[int]
     numbered = [b.session_index for b in sessions if b.session_index is not None]
     for before, after in zip(numbered, numbered[1:], strict=False):
         if after < before:
-            problems.append(f"session {after} is booked before session {before}: sessions keep their order")
+            problems.append(f"session {after} is booked after session {before}: sessions keep their order")
     if numbered and unbooked_indexes:
         stranded = sorted(i for i in unbooked_indexes if i < max(numbered))
         if stranded:
