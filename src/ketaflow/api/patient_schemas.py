@@ -85,6 +85,19 @@ class TherapyIn(Schema):
     note: SafeStr = Field("", max_length=200)
 
 
+class IntakeRemoveIn(Schema):
+    reason: SafeStr = Field(min_length=1, max_length=200, description="why: stopped, resolved, entered in error…")
+
+
+class IntakeRemovedOut(Schema):
+    kind: str
+    id: int
+    active: bool
+    ended_at: dt.datetime
+    ended_by: str
+    end_reason: str
+
+
 class ConsultationIn(Schema):
     occurred_on: dt.date
     reason_for_referral: SafeStr = Field(min_length=1, max_length=5000)

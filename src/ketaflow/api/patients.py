@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Query, Status
 
-from ketaflow.api.base import errors, operation
+from ketaflow.api.base import ObjectId, errors, operation
 from ketaflow.api.patient_schemas import (
     AllergyIn,
     AllergyOut,
@@ -16,6 +17,8 @@ from ketaflow.api.patient_schemas import (
     ConditionOut,
     ConsultationIn,
     ConsultationOut,
+    IntakeRemovedOut,
+    IntakeRemoveIn,
     MeasurementIn,
     MeasurementOut,
     MedicationIn,
@@ -35,6 +38,7 @@ from ketaflow.clinic.patients.models import Consultation
 from ketaflow.clinic.patients.selectors import patient_chart, patient_get, patient_search
 
 TAGS = ["patients"]
+IntakeKind = Literal["allergy", "medication", "condition", "therapy"]
 
 
 def _patient_out(patient) -> dict:
@@ -137,6 +141,20 @@ def condition_add(request, patient_id: uuid.UUID, body: ConditionIn):
 )  # fmt: skip
 def therapy_add(request, patient_id: uuid.UUID, body: TherapyIn):
     return _add(request, patient_id, services.therapy_add, body)
+
+
+@operation("post", "/patients/{patient_id}/intake/{kind}/{entry_id}/remove", "intake_remove",
+    response={200: IntakeRemovedOut, **errors(404, 422)}, tags=TAGS,
+)  # fmt: skip
+def intake_remove(request, patient_id: uuid.UUID, kind: IntakeKind, entry_id: ObjectId, body: IntakeRemoveIn):
+    """Take an allergy, medication, condition or prior therapy off the current intake, with the reason. The
+    entry is kept (GET the timeline); screening reads current entries only."""
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
+    entry = services.intake_entry_remove(
+        actor=request.user, request=request, patient=patient, kind=kind, entry_id=entry_id, reason=body.reason
+    )
+    return {"kind": kind, "id": entry.pk, "active": entry.active, "ended_at": entry.ended_at,
+            "ended_by": entry.ended_by.display_name, "end_reason": entry.end_reason}  # fmt: skip
 
 
 def _consultation_out(c: Consultation) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from ketaflow.clinic.patients.policy import intake_policy
@@ -32,8 +33,9 @@ def min_interval_h(session) -> float:
 
 
 def _intake_changed_after(patient, moment: datetime) -> bool:
-    """A medication, condition or allergy recorded after the screening ran: its answer may be out of date."""
-    return any(rows.filter(recorded_at__gt=moment).exists()
+    """A medication, condition or allergy recorded or removed after the screening ran: its answer may be out
+    of date."""
+    return any(rows.filter(Q(recorded_at__gt=moment) | Q(ended_at__gt=moment)).exists()
                for rows in (patient.medications, patient.conditions, patient.allergies))  # fmt: skip
 
 

@@ -71,6 +71,10 @@ class TherapyForm(forms.Form):
     note = _text(200)
 
 
+class IntakeRemoveForm(forms.Form):
+    reason = _text(200, True, label="Why", help_text="e.g. stopped, resolved, entered in error")
+
+
 class ConsultationForm(forms.Form):
     occurred_on = forms.DateField(widget=DATE, label="Date of consultation")
     reason_for_referral = NoNulCharField(widget=forms.Textarea(attrs={"rows": 2}), label="Reason for referral")

@@ -72,7 +72,22 @@ class BodyMeasurement(models.Model):
         indexes = [models.Index(fields=["patient", "-measured_on"])]
 
 
-class Allergy(models.Model):
+class Removable(models.Model):
+    """An intake entry is never deleted: stopping, resolving or entering it in error keeps the row, who, when
+    and why, so what screening read at the time can still be seen."""
+
+    active = models.BooleanField(default=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Allergy(Removable):
     class Severity(models.TextChoices):
         MILD = "mild", "Mild"
         MODERATE = "moderate", "Moderate"
@@ -87,26 +102,24 @@ class Allergy(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
 
-class MedicationStatement(models.Model):
+class MedicationStatement(Removable):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="medications")
     name = models.CharField(max_length=120)
     drug_class = models.CharField(max_length=30, help_text="code from domain/codes/drug_classes.json")
     dose_text = models.CharField(max_length=120, blank=True, help_text="e.g. 60 mg once daily")
-    active = models.BooleanField(default=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
 
-class Condition(models.Model):
+class Condition(Removable):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="conditions")
     code = models.CharField(max_length=40, help_text="code from domain/codes/comorbidities.json")
     note = models.CharField(max_length=200, blank=True)
-    active = models.BooleanField(default=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
 
-class PriorTherapy(models.Model):
+class PriorTherapy(Removable):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="prior_therapies")
     therapy = models.CharField(max_length=30, help_text="code from domain/codes/prior_therapies.json")
     outcome = models.CharField(max_length=20, help_text="code from domain/codes/therapy_outcomes.json")

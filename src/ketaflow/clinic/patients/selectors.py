@@ -80,6 +80,16 @@ def patient_search(*, user, query: str = "", page: int = 1, page_size: int = 25,
     return page_obj
 
 
+def _entry_name(entry) -> str:
+    if hasattr(entry, "substance"):
+        return entry.substance
+    if hasattr(entry, "drug_class"):
+        return entry.name
+    if hasattr(entry, "therapy"):
+        return code_display("prior_therapies", entry.therapy)
+    return code_display("comorbidities", entry.code)
+
+
 @dataclass(frozen=True)
 class Chart:
     patient: Patient
@@ -117,10 +127,16 @@ def patient_chart(*, patient: Patient) -> Chart:
     for c in consultations:
         title = "Consultation amended" if c.amends_id else "Initial consultation signed"
         timeline.append(TimelineEvent(c.signed_at, "consultation", title, c.author.display_name))
-    allergies = list(patient.allergies.all()[:TIMELINE_LIMIT])
+    allergies = list(patient.allergies.filter(active=True)[:TIMELINE_LIMIT])
     medications = list(patient.medications.filter(active=True)[:TIMELINE_LIMIT])
     conditions = list(patient.conditions.filter(active=True)[:TIMELINE_LIMIT])
-    therapies = list(patient.prior_therapies.all()[:TIMELINE_LIMIT])
+    therapies = list(patient.prior_therapies.filter(active=True)[:TIMELINE_LIMIT])
+    removed = [
+        (label, entry)
+        for label, rows in (("Allergy", patient.allergies), ("Medication", patient.medications),
+                            ("Condition", patient.conditions), ("Prior therapy", patient.prior_therapies))
+        for entry in rows.filter(active=False).select_related("ended_by").order_by("-ended_at")[:TIMELINE_LIMIT]
+    ]  # fmt: skip
     # Intake recorded after registration is part of the story: screening reads it, so staff must see when.
     for a in allergies:
         timeline.append(TimelineEvent(a.recorded_at, "allergy", f"Allergy recorded: {a.substance}", a.get_severity_display()))
@@ -132,6 +148,14 @@ def patient_chart(*, patient: Patient) -> Chart:
     for t in therapies:
         timeline.append(TimelineEvent(t.recorded_at, "therapy", f"Prior therapy: {code_display('prior_therapies', t.therapy)}",
                                       code_display("therapy_outcomes", t.outcome)))  # fmt: skip
+    for label, entry in removed:
+        timeline.append(TimelineEvent(
+            entry.recorded_at, entry._meta.model_name, f"{label} recorded: {_entry_name(entry)}", "since removed"
+        ))  # fmt: skip
+        by = entry.ended_by.display_name if entry.ended_by else ""
+        timeline.append(TimelineEvent(
+            entry.ended_at, entry._meta.model_name, f"{label} removed: {_entry_name(entry)}", f"{entry.end_reason} — {by}"
+        ))  # fmt: skip
     timeline.sort(key=lambda e: e.at, reverse=True)
     latest = measurements[0] if measurements else None  # newest by date measured: the one dosing uses
     return Chart(

@@ -7,6 +7,7 @@ import secrets
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from ketaflow.clinic.audit.services import audit_record
@@ -205,6 +206,38 @@ def therapy_add(*, actor, request=None, patient, therapy: str, outcome: str, dur
         actor=actor, request=request, patient=patient, model=PriorTherapy, action="therapy.create",
         therapy=therapy, outcome=outcome, duration_weeks=duration_weeks, note=note, recorded_by=actor,
     )  # fmt: skip
+
+
+INTAKE_KINDS = {"allergy": Allergy, "medication": MedicationStatement, "condition": Condition, "therapy": PriorTherapy}
+
+
+def intake_entry_remove(*, actor, request=None, patient: Patient, kind: str, entry_id: int, reason: str):
+    """Take an allergy, medication, condition or prior therapy off the current intake (stopped, resolved or
+    entered in error). The row stays, with who, when and why; screening reads current entries only."""
+    model = INTAKE_KINDS.get(kind)
+    if model is None:
+        raise DomainValidationError("kind", f"unknown intake list {kind!r}", ", ".join(INTAKE_KINDS))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainValidationError("reason", "is required: say why (e.g. stopped, resolved, entered in error)")
+    if len(reason) > 200:
+        raise DomainValidationError("reason", f"is {len(reason)} characters long", "at most 200 characters")
+    with transaction.atomic():
+        entry = model.objects.filter(pk=entry_id, patient=patient).first()
+        if entry is None:
+            raise Http404("No such entry on this record.")
+        # The filter on active makes two people removing the same entry at once record it only once.
+        updated = model.objects.filter(pk=entry.pk, active=True).update(
+            active=False, ended_at=timezone.now(), ended_by=actor, end_reason=reason
+        )
+        if updated != 1:
+            raise DomainValidationError("entry_id", "was already removed from the current intake")
+        audit_record(
+            actor=actor, action=f"{kind}.remove", request=request, object_type=model._meta.model_name,
+            object_id=entry.pk, patient_id=patient.pk,
+        )  # fmt: skip
+    entry.refresh_from_db()
+    return entry
 
 
 def _validate_consultation(fields: dict, *, today: date) -> None:

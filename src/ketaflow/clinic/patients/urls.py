@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:patient_id>/medications/", views.medication_add, name="medication_add"),
     path("<uuid:patient_id>/conditions/", views.condition_add, name="condition_add"),
     path("<uuid:patient_id>/therapies/", views.therapy_add, name="therapy_add"),
+    path("<uuid:patient_id>/intake/<slug:kind>/<int:entry_id>/remove/", views.intake_remove, name="intake_remove"),
     path("<uuid:patient_id>/consultations/new/", views.consultation_add, name="consultation_add"),
     path(
         "<uuid:patient_id>/consultations/<int:consultation_id>/amend/",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -157,6 +158,29 @@ def condition_add(request, patient_id):
 @require_POST
 def therapy_add(request, patient_id):
     return _section_add(request, patient_id, "therapy")
+
+
+@require_POST
+def intake_remove(request, patient_id, kind, entry_id):
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
+    form = forms.IntakeRemoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.intake_entry_remove(
+                actor=request.user, request=request, patient=patient, kind=kind, entry_id=entry_id, **form.cleaned_data
+            )
+        except DomainValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Removed from the current intake. The entry stays on the timeline with your reason.")
+            return redirect(reverse("patients:chart", args=[patient.pk]) + f"#{kind}")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, f"Not removed: {error}")
+    chart = patient_chart(patient=patient)
+    context = {"chart": chart, "patient": patient, "forms": _section_forms()}
+    context |= chart_extras(patient=patient, timeline=chart.timeline)
+    return render(request, "patients/patient_chart.html", context, status=422)
 
 
 @require_http_methods(["GET", "POST"])

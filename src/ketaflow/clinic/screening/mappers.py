@@ -20,9 +20,9 @@ def screening_input_for(patient, *, indication: str, today: date) -> ScreeningIn
     medication_classes = set(patient.medications.filter(active=True).values_list("drug_class", flat=True))
     trials = tuple(
         TherapyTrial(therapy_code=t.therapy, outcome_code=t.outcome)
-        for t in patient.prior_therapies.order_by("pk")
+        for t in patient.prior_therapies.filter(active=True).order_by("pk")
     )
-    allergies = {a.substance.strip().lower() for a in patient.allergies.all()}
+    allergies = {a.substance.strip().lower() for a in patient.allergies.filter(active=True)}
     acr = latest_valid(patient=patient, instrument_ids=ACR_IDS)
     phq9 = latest_valid(patient=patient, instrument_ids=("phq9",))
     return ScreeningInput(
