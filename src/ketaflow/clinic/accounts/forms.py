@@ -21,6 +21,11 @@ class UserEditForm(forms.Form):
     credentials = NoNulCharField(max_length=40, required=False)
     role = forms.ChoiceField(choices=Role.choices)
     is_active = forms.BooleanField(required=False, label="Active")
+    # autocomplete=new-password: a browser must not fill in the admin's own saved password here.
+    new_password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), required=False, label="New password",
+        help_text="Only to replace a lost password; leave empty to keep it. Tell the user in person.",
+    )  # fmt: skip
 
 
 class TokenForm(forms.Form):
