@@ -212,3 +212,11 @@ class AuditEntryOut(Schema):
     object_type: str
     object_id: str
     client_addr: str
+    detail: dict
+
+
+class AuditPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[AuditEntryOut]

@@ -12,7 +12,7 @@ from ketaflow.api.base import ObjectId, errors, operation
 from ketaflow.api.patient_schemas import (
     AllergyIn,
     AllergyOut,
-    AuditEntryOut,
+    AuditPageOut,
     ConditionIn,
     ConditionOut,
     ConsultationIn,
@@ -197,8 +197,9 @@ def patient_timeline(request, patient_id: uuid.UUID):
 
 
 @operation("get", "/patients/{patient_id}/audit", "audit_patient",
-    response={200: list[AuditEntryOut], **errors(404, 422)}, tags=["audit"],
+    response={200: AuditPageOut, **errors(404, 422)}, tags=["audit"],
 )  # fmt: skip
-def audit_patient(request, patient_id: uuid.UUID):
+def audit_patient(request, patient_id: uuid.UUID, page: int = Query(1, ge=1, le=100000)):
+    """The patient's audit trail, newest first, 100 entries a page."""
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="audit.view_trail")
-    return audit_entries_for_patient(patient_id=patient.pk)
+    return _page_out(audit_entries_for_patient(patient_id=patient.pk, page=page, strict=True))

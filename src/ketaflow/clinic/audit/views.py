@@ -9,8 +9,12 @@ from ketaflow.clinic.patients.selectors import patient_get
 @require_http_methods(["GET"])
 def patient_trail(request, patient_id):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="audit.view_trail")
-    entries = audit_entries_for_patient(patient_id=patient.pk)
-    return render(request, "audit/patient_trail.html", {"patient": patient, "entries": entries})
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        page = 1
+    page_obj = audit_entries_for_patient(patient_id=patient.pk, page=page)
+    return render(request, "audit/patient_trail.html", {"patient": patient, "page_obj": page_obj})
 
 
 @require_http_methods(["GET"])
