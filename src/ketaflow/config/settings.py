@@ -142,7 +142,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Lockout after repeated failed logins (django-axes 8).
 AXES_FAILURE_LIMIT = env_int("KETAFLOW_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# By account only. Listing "ip_address" on its own locked the address too: behind a clinic's NAT or a reverse
+# proxy every workstation shares one, so five typos by one person locked all staff out for an hour (QA).
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "ketaflow.clinic.accounts.lockout.lockout_response"  # JSON 429 on the API

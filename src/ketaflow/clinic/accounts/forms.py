@@ -21,6 +21,10 @@ class UserEditForm(forms.Form):
     credentials = NoNulCharField(max_length=40, required=False)
     role = forms.ChoiceField(choices=Role.choices)
     is_active = forms.BooleanField(required=False, label="Active")
+    unlock = forms.BooleanField(
+        required=False, label="Unlock (clear failed logins)",
+        help_text="After five failed logins the account is locked for an hour; unlock it once you know who it was.",
+    )  # fmt: skip
     # autocomplete=new-password: a browser must not fill in the admin's own saved password here.
     new_password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), required=False, label="New password",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from axes.utils import reset as reset_failed_logins
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,7 +57,8 @@ def user_create(*, actor, request=None, username: str, password: str, role: str,
 
 
 def user_update(
-    *, actor, request=None, user: User, role: str, is_active: bool, new_password: str = "", **fields
+    *, actor, request=None, user: User, role: str, is_active: bool, new_password: str = "", unlock: bool = False,
+    **fields,
 ) -> User:
     """Change a user's details, role or active state; a new password (set by an admin for a user who lost
     theirs) ends the user's other sessions, as Django does on any password change."""
@@ -75,9 +77,11 @@ def user_update(
         if new_password:
             user.set_password(new_password)
         user.save()
+        if unlock:
+            reset_failed_logins(username=user.username)
         audit_record(
             actor=actor, action="user.update", request=request, object_type="user", object_id=user.pk,
-            detail={"role": role, "is_active": is_active, "password_set": bool(new_password)},
+            detail={"role": role, "is_active": is_active, "password_set": bool(new_password), "unlocked": unlock},
         )  # fmt: skip
     return user
 

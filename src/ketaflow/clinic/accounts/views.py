@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from ketaflow.clinic.accounts import forms, services
 from ketaflow.clinic.accounts.models import ApiToken, User
+from ketaflow.clinic.accounts.selectors import locked_usernames
 from ketaflow.clinic.core.forms import add_domain_error
 from ketaflow.domain.errors import DomainValidationError
 
@@ -32,7 +33,7 @@ class LoginView(auth_views.LoginView):
 @require_http_methods(["GET"])
 def user_list(request):
     users = User.objects.order_by("role", "username")
-    return render(request, "accounts/user_list.html", {"users": users})
+    return render(request, "accounts/user_list.html", {"users": users, "locked": locked_usernames()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,7 +63,8 @@ def user_edit(request, user_id: int):
         else:
             messages.success(request, f"Saved {user.username}.")
             return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "edited": user}, status=422 if form.errors else 200)
+    context = {"form": form, "edited": user, "is_locked": user.username in locked_usernames()}
+    return render(request, "accounts/user_form.html", context, status=422 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
