@@ -37,7 +37,7 @@ def test_front_desk_adds_a_medication_from_the_chart_without_a_reload(login, pag
     page.wait_for_selector("#medication")
     page.fill("#medication #id_name", "Pregabalin")
     page.select_option("#medication #id_drug_class", "gabapentinoid")
-    page.click("#medication button[type=submit]")
+    page.click("#medication form[hx-post] button[type=submit]")
     page.wait_for_selector("#medication li:has-text('Pregabalin')")
     assert "Gabapentinoid" in page.locator("#medication").inner_text()
 
