@@ -56,8 +56,11 @@ def cmd_logins(args) -> int:
     _django()
     from ketaflow.clinic.accounts.models import User
     from ketaflow.synth.demo import STAFF, DemoLogin, demo_password
+    from ketaflow.synth.diary import DIARY_LOGIN
+    from ketaflow.synth.outcomes import BOOSTER_LOGIN
 
-    names = [s[0] for s in STAFF] + ["patient.demo"]
+    # the same logins the seed prints, so a second `make run` shows every demo portal login again
+    names = [s[0] for s in STAFF] + ["patient.demo", BOOSTER_LOGIN, DIARY_LOGIN]
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     print_logins(
         [DemoLogin(n, demo_password(n), users[n].role, users[n].display_name) for n in names if n in users]
