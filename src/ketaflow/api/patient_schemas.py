@@ -106,6 +106,10 @@ class ConsultationIn(Schema):
     plan_discussed: SafeStr = Field("", max_length=20000)
 
 
+class ConsultationAmendIn(ConsultationIn):
+    amendment_reason: SafeStr = Field(min_length=1, max_length=300, description="why the signed note is amended")
+
+
 class SearchIn(Schema):
     q: SafeStr = Field("", max_length=100, description="name words, date of birth YYYY-MM-DD, or record number")
     page: int = Field(1, ge=1, le=100000)

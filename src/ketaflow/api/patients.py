@@ -15,6 +15,7 @@ from ketaflow.api.patient_schemas import (
     AuditPageOut,
     ConditionIn,
     ConditionOut,
+    ConsultationAmendIn,
     ConsultationIn,
     ConsultationOut,
     IntakeRemovedOut,
@@ -35,7 +36,7 @@ from ketaflow.api.patient_schemas import (
 from ketaflow.clinic.audit.selectors import audit_entries_for_patient
 from ketaflow.clinic.patients import services
 from ketaflow.clinic.patients.models import Consultation
-from ketaflow.clinic.patients.selectors import patient_chart, patient_get, patient_search
+from ketaflow.clinic.patients.selectors import consultation_get, patient_chart, patient_get, patient_search
 
 TAGS = ["patients"]
 IntakeKind = Literal["allergy", "medication", "condition", "therapy"]
@@ -178,6 +179,22 @@ def consultation_add(request, patient_id: uuid.UUID, body: ConsultationIn):
         actor=request.user, request=request, patient=patient, today=timezone.localdate(), **body.dict()
     )
     return Status(201, _consultation_out(consultation))
+
+
+@operation("post", "/patients/{patient_id}/consultations/{consultation_id}/amend", "consultation_amend",
+    response={201: ConsultationOut, **errors(404, 422)}, tags=TAGS,
+)  # fmt: skip
+def consultation_amend(request, patient_id: uuid.UUID, consultation_id: ObjectId, body: ConsultationAmendIn):
+    """Amend a signed consultation (prescribers): a new signed version that points to the one it replaces,
+    which stays as it was. Only the latest version can be amended."""
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
+    original = consultation_get(patient=patient, consultation_id=consultation_id)
+    data = body.dict()
+    reason = data.pop("amendment_reason")
+    amended = services.consultation_amend(
+        actor=request.user, request=request, original=original, reason=reason, today=timezone.localdate(), **data
+    )
+    return Status(201, _consultation_out(amended))
 
 
 @operation("get", "/patients/{patient_id}/consultations", "consultation_list",

@@ -111,6 +111,7 @@ POLICY: dict[str, frozenset[str]] = {
     "api:therapy_add": frozenset({F, P, N}),
     "api:intake_remove": frozenset({F, P, N}),
     "api:consultation_add": frozenset({P}),
+    "api:consultation_amend": frozenset({P}),
     "api:consultation_list": CHART_READERS,
     "api:patient_timeline": CHART_READERS | {PT},
     "api:audit_patient": frozenset({ADM}),

@@ -42,6 +42,14 @@ def patient_get(*, user, patient_id, request=None, audit_action: str = "patient.
     return patient
 
 
+def consultation_get(*, patient: Patient, consultation_id: int) -> Consultation:
+    """One consultation of a patient the caller may already see; another patient's id is 'not found'."""
+    consultation = Consultation.objects.filter(patient=patient, pk=consultation_id).select_related("author").first()
+    if consultation is None:
+        raise Http404("No such consultation.")
+    return consultation
+
+
 def _parse_date(text: str) -> date | None:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y"):
         try:

@@ -264,17 +264,22 @@ def consultation_amend(
     if not reason.strip():
         raise DomainValidationError("amendment_reason", "is required: say why the note is amended")
     _validate_consultation(fields, today=today)
-    with transaction.atomic():
-        if Consultation.objects.filter(amends=original).exists():
-            raise DomainValidationError("consultation", "was already amended; amend the latest version")
-        amended = Consultation.objects.create(
-            patient=original.patient, author=actor, signed_at=timezone.now(), amends=original,
-            amendment_reason=reason.strip(), **fields,
-        )  # fmt: skip
-        audit_record(
-            actor=actor, action="consultation.amend", request=request, object_type="consultation",
-            object_id=amended.pk, patient_id=original.patient_id, detail={"amends": original.pk},
-        )  # fmt: skip
+    already = DomainValidationError("consultation", "was already amended; amend the latest version")
+    try:
+        with transaction.atomic():
+            if Consultation.objects.filter(amends=original).exists():
+                raise already
+            amended = Consultation.objects.create(
+                patient=original.patient, author=actor, signed_at=timezone.now(), amends=original,
+                amendment_reason=reason.strip(), **fields,
+            )  # fmt: skip
+            audit_record(
+                actor=actor, action="consultation.amend", request=request, object_type="consultation",
+                object_id=amended.pk, patient_id=original.patient_id, detail={"amends": original.pk},
+            )  # fmt: skip
+    except IntegrityError as exc:
+        # Two prescribers amending the same version at once on PostgreSQL: the unique link refuses the second.
+        raise already from exc
     return amended
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +12,7 @@ from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.core.chart import chart_extras
 from ketaflow.clinic.core.forms import add_domain_error
 from ketaflow.clinic.patients import forms, services
-from ketaflow.clinic.patients.models import Consultation
-from ketaflow.clinic.patients.selectors import patient_chart, patient_get, patient_search
+from ketaflow.clinic.patients.selectors import consultation_get, patient_chart, patient_get, patient_search
 from ketaflow.domain.errors import DomainValidationError
 
 
@@ -202,9 +200,7 @@ def consultation_add(request, patient_id):
 @require_http_methods(["GET", "POST"])
 def consultation_amend(request, patient_id, consultation_id):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
-    original = Consultation.objects.filter(patient=patient, pk=consultation_id).first()
-    if original is None:
-        raise Http404("No such consultation.")
+    original = consultation_get(patient=patient, consultation_id=consultation_id)
     fields = ("occurred_on", "reason_for_referral", "history", "findings", "plan_discussed")
     form = forms.ConsultationAmendForm(request.POST or None, initial={f: getattr(original, f) for f in fields})
     if request.method == "POST" and form.is_valid():
