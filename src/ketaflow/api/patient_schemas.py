@@ -44,11 +44,6 @@ class PatientFields(Schema):
     escort_phone: SafeStr = Field("", max_length=30)
 
 
-class PatientIn(PatientFields):
-    record_number: SafeStr = Field("", max_length=20, description="Empty: the next KF- number is assigned")
-    weight_kg: WeightKg = Field(decimal_places=1)
-    height_cm: HeightCm = Field(None, decimal_places=1)
-    measured_on: dt.date
 
 
 class PatientUpdateIn(PatientFields):
@@ -96,6 +91,18 @@ class IntakeRemovedOut(Schema):
     ended_at: dt.datetime
     ended_by: str
     end_reason: str
+
+
+class PatientIn(PatientFields):
+    record_number: SafeStr = Field("", max_length=20, description="Empty: the next KF- number is assigned")
+    weight_kg: WeightKg = Field(decimal_places=1)
+    height_cm: HeightCm = Field(None, decimal_places=1)
+    measured_on: dt.date
+    # The intake lists may come with the registration: one request, one transaction, nothing half-saved.
+    allergies: list[AllergyIn] = Field(default_factory=list, max_length=50)
+    medications: list[MedicationIn] = Field(default_factory=list, max_length=50)
+    conditions: list[ConditionIn] = Field(default_factory=list, max_length=50)
+    prior_therapies: list[TherapyIn] = Field(default_factory=list, max_length=50)
 
 
 class ConsultationIn(Schema):

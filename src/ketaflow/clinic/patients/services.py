@@ -79,9 +79,14 @@ def patient_register(
     height_cm,
     measured_on: date,
     record_number: str = "",
+    allergies=(),
+    medications=(),
+    conditions=(),
+    prior_therapies=(),
     **fields,
 ) -> Patient:
-    """Register a patient with a first weight/height. Nothing is saved unless everything is valid."""
+    """Register a patient with a first weight/height and, optionally, the intake lists (each a list of the
+    fields the matching *_add service takes). Nothing is saved unless everything is valid."""
     _validate_patient_fields(fields, today=today)
     weight = intake.validate_weight_kg(weight_kg)
     height = intake.validate_height_cm(height_cm) if height_cm not in (None, "") else None
@@ -114,6 +119,15 @@ def patient_register(
                 patient_id=patient.pk,
                 detail={"record_number": patient.record_number},
             )
+            lists = (("allergies", allergy_add, allergies), ("medications", medication_add, medications),
+                     ("conditions", condition_add, conditions), ("prior_therapies", therapy_add, prior_therapies))  # fmt: skip
+            for list_name, add, entries in lists:
+                for index, entry in enumerate(entries):
+                    try:
+                        add(actor=actor, request=request, patient=patient, **entry)
+                    except DomainValidationError as exc:
+                        # Raised inside the transaction: the patient and every entry before it roll back.
+                        raise DomainValidationError(f"{list_name}[{index}].{exc.field}", exc.message, exc.allowed) from exc
     except IntegrityError as exc:
         raise DomainValidationError("record_number", "is already used by another patient") from exc
     return patient
