@@ -11,12 +11,13 @@ writes them; about one day in ten is left empty, as real diaries are. All values
 from __future__ import annotations
 
 import random
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from ketaflow.clinic.accounts.models import User
 from ketaflow.clinic.accounts.roles import Role
+from ketaflow.clinic.assessments.models import Assessment
 from ketaflow.clinic.assessments.services import assessment_record
 from ketaflow.clinic.diaries.models import DiaryDay
 from ketaflow.clinic.infusions.models import InfusionSession
@@ -64,6 +65,11 @@ def seed_diaries(patients, *, rng: random.Random, password_for) -> list:
         if not days:
             continue
         first, last = days[0], days[-1]
+        # The demo's intake forms were filled "today"; this patient's series is past, so the intake belongs
+        # before it (a pre-treatment FIQR dated after the series would read as a relapse on the timeline).
+        start_of_today = timezone.make_aware(datetime.combine(today, time(0, 0)))
+        Assessment.objects.filter(patient=patient, administered_at__gte=start_of_today).update(
+            administered_at=timezone.make_aware(datetime.combine(first - timedelta(days=8), time(11, 0))))
         taken = set(DiaryDay.objects.filter(patient=patient).values_list("instrument_id", "day"))
         for instrument_id, day in diary_schedule([days]):
             if day >= today or (instrument_id, day) in taken:
@@ -74,6 +80,8 @@ def seed_diaries(patients, *, rng: random.Random, password_for) -> list:
             if instrument_id in DAILY_ITEMS:
                 value = min(10, max(0, round(level + rng.uniform(-1.2, 1.2))))
                 answers = {"pain": str(value)} if instrument_id.startswith("pain") else {"rating": str(value)}
+            elif instrument_id == "pgic":  # a sustained responder: improved, as the pain diary says
+                answers = {"pgic": rng.choice(("much_improved", "much_improved", "very_much_improved", "minimally_improved"))}
             else:
                 answers = synthetic_answers(rng, instrument_id, severity=level / 10)
                 if instrument_id == "phq9":

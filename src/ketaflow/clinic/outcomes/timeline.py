@@ -74,7 +74,8 @@ def _goals(patient, plans, today) -> list[GoalLine]:
 
 def _markers(patient) -> list[tuple[date, str]]:
     marks = []
-    for p in Proposal.objects.filter(patient=patient).order_by("-created_at")[:20]:
+    # A withdrawn proposal was never put to a clinician (the rule stopped proposing it): not a chart event.
+    for p in Proposal.objects.filter(patient=patient).exclude(status=Proposal.Status.WITHDRAWN).order_by("-created_at")[:20]:
         if p.relapse_day:
             marks.append((p.relapse_day, "relapse (policy)"))
         else:
