@@ -109,3 +109,12 @@ def test_the_api_refuses_a_removal_without_a_reason_or_of_an_unknown_list(staff,
     assert _api_remove(staff["nurse"], ana, kind, entry.pk, body).status_code == status
     entry.refresh_from_db()
     assert entry.active
+
+
+def test_the_patients_portal_lists_visits_not_intake_bookkeeping(staff, patients, client_for):
+    ana = patients["ana"]
+    entry = services.allergy_add(actor=staff["nurse"], patient=ana, substance="Latex")
+    services.intake_entry_remove(actor=staff["nurse"], patient=ana, kind="allergy", entry_id=entry.pk, reason="error")
+    body = client_for(patients["ana_user"]).get(reverse("patients:chart", args=[ana.pk])).content.decode()
+    visits = body.split("Your visits so far")[1]
+    assert "Registered" in visits and "Allergy" not in visits

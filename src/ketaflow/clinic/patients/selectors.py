@@ -140,9 +140,11 @@ def patient_chart(*, patient: Patient) -> Chart:
     conditions = list(patient.conditions.filter(active=True)[:TIMELINE_LIMIT])
     therapies = list(patient.prior_therapies.filter(active=True)[:TIMELINE_LIMIT])
     removed = [
-        (label, entry)
-        for label, rows in (("Allergy", patient.allergies), ("Medication", patient.medications),
-                            ("Condition", patient.conditions), ("Prior therapy", patient.prior_therapies))
+        (kind, label, entry)
+        for kind, label, rows in (("allergy", "Allergy", patient.allergies),
+                                  ("medication", "Medication", patient.medications),
+                                  ("condition", "Condition", patient.conditions),
+                                  ("therapy", "Prior therapy", patient.prior_therapies))
         for entry in rows.filter(active=False).select_related("ended_by").order_by("-ended_at")[:TIMELINE_LIMIT]
     ]  # fmt: skip
     # Intake recorded after registration is part of the story: screening reads it, so staff must see when.
@@ -156,13 +158,11 @@ def patient_chart(*, patient: Patient) -> Chart:
     for t in therapies:
         timeline.append(TimelineEvent(t.recorded_at, "therapy", f"Prior therapy: {code_display('prior_therapies', t.therapy)}",
                                       code_display("therapy_outcomes", t.outcome)))  # fmt: skip
-    for label, entry in removed:
-        timeline.append(TimelineEvent(
-            entry.recorded_at, entry._meta.model_name, f"{label} recorded: {_entry_name(entry)}", "since removed"
-        ))  # fmt: skip
+    for kind, label, entry in removed:
+        timeline.append(TimelineEvent(entry.recorded_at, kind, f"{label} recorded: {_entry_name(entry)}", "since removed"))
         by = entry.ended_by.display_name if entry.ended_by else ""
         timeline.append(TimelineEvent(
-            entry.ended_at, entry._meta.model_name, f"{label} removed: {_entry_name(entry)}", f"{entry.end_reason} — {by}"
+            entry.ended_at, kind, f"{label} removed: {_entry_name(entry)}", f"{entry.end_reason} — {by}"
         ))  # fmt: skip
     timeline.sort(key=lambda e: e.at, reverse=True)
     latest = measurements[0] if measurements else None  # newest by date measured: the one dosing uses

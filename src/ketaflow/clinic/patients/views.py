@@ -56,6 +56,8 @@ def patient_chart_view(request, patient_id):
     chart = patient_chart(patient=patient)
     context = {"chart": chart, "patient": patient, "forms": _section_forms()}
     context |= chart_extras(patient=patient, timeline=chart.timeline)
+    # The portal lists visits; intake bookkeeping (entries added or removed by staff) is for the chart.
+    context["intake_kinds"] = ("allergy", "medication", "condition", "therapy")
     template = "patients/patient_portal.html" if request.user.role == Role.PATIENT else "patients/patient_chart.html"
     return render(request, template, context)
 
