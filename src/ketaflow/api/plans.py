@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 
 from ninja import Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ketaflow.api.base import IsoDate, ObjectId, SafeStr, errors, operation
 from ketaflow.clinic.patients.selectors import patient_get
@@ -16,9 +16,28 @@ from ketaflow.clinic.plans.catalogue import PLAN_KIND, defaults_for
 from ketaflow.clinic.plans.models import Plan
 from ketaflow.clinic.plans.selectors import plan_get_for, plans_visible_to
 from ketaflow.domain.errors import DomainValidationError
+from ketaflow.domain.plans.goal_catalogue import GoalProblems, catalogue_dict
 from ketaflow.domain.protocols.profiles import protocol_list
 
 TAGS = ["plans"]
+
+
+class GoalIn(Schema):
+    """One goal from GET /api/plan-goals. Loose types on purpose: a wrong one gets the catalogue's own 422
+    ({field: goals[i].threshold, message, allowed}), not a type error."""
+
+    model_config = ConfigDict(extra="forbid")
+    metric: SafeStr = Field(max_length=60, description="a metric of the goal catalogue")
+    comparator: SafeStr = Field(max_length=4, description="the metric's comparator: '>=', '<' or 'in'")
+    threshold: bool | int | float | SafeStr | list[SafeStr] = Field(
+        description="a whole number within the metric's range, or for pgic a list of answers (one of its bands)"
+    )
+
+
+GOALS_DESCRIPTION = (
+    "the plan's goals, checked against GET /api/plan-goals; omitted: the plan kind's defaults (an amendment of "
+    "the same kind keeps the goals of the version it amends); [] is refused (a plan needs a goal)"
+)
 
 
 class PlanIn(Schema):
@@ -31,6 +50,7 @@ class PlanIn(Schema):
     series_window_days: int = Field(ge=1, le=120)
     start_date: IsoDate = Field(description="today or later, years 2000–2100")
     bag_concentration_mg_per_ml: Decimal = Field(gt=0, le=100)
+    goals: list[GoalIn] | None = Field(None, max_length=20, description=GOALS_DESCRIPTION)
 
 
 class AmendIn(PlanIn):
@@ -101,11 +121,30 @@ def protocols(request):
     return out
 
 
+@operation("get", "/plan-goals", "plan_goal_catalogue", response={200: dict, **errors()}, tags=TAGS)
+def plan_goal_catalogue(request):
+    """The goals a plan may set: each metric's comparator, allowed range and unit, the plan kinds it fits, its
+    default and anchors with their sources, each kind's defaults, and the catalogue version stored on plans."""
+    return catalogue_dict()
+
+
+def _goal_rows(body) -> list[dict] | None:
+    return None if body.goals is None else [g.dict() for g in body.goals]
+
+
+def _create(request, **fields):
+    try:
+        return Status(201, services.plan_create(actor=request.user, request=request, **fields))
+    except GoalProblems as exc:
+        return Status(422, {"detail": [p.as_dict() for p in exc.problems]})
+
+
 @operation("post", "/patients/{patient_id}/plans", "plan_create", response={201: PlanOut, **errors(404, 422)}, tags=TAGS)
 def plan_create(request, patient_id: uuid.UUID, body: PlanIn):
-    """Create a draft plan; every session is checked against the protocol's limits (see `check`)."""
+    """Create a draft plan; every session is checked against the protocol's limits (see `check`). Goals: see
+    GET /api/plan-goals; every bad goal is listed in one 422 naming goals[i].metric, .comparator or .threshold."""
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
-    return Status(201, services.plan_create(actor=request.user, request=request, patient=patient, **body.dict()))
+    return _create(request, patient=patient, **(body.dict() | {"goals": _goal_rows(body)}))
 
 
 @operation(
@@ -145,6 +184,4 @@ def plan_amend(request, plan_id: ObjectId, body: AmendIn):
     original = _plan(request, plan_id)
     if original.status not in (Plan.Status.SIGNED, Plan.Status.DRAFT) or Plan.objects.filter(amends=original).exists():
         raise DomainValidationError("plan", "only the current version of a plan can be amended")
-    plan = services.plan_create(actor=request.user, request=request, patient=original.patient, amends=original,
-                                **body.dict())  # fmt: skip
-    return Status(201, plan)
+    return _create(request, patient=original.patient, amends=original, **(body.dict() | {"goals": _goal_rows(body)}))

@@ -127,6 +127,7 @@ POLICY: dict[str, frozenset[str]] = {
     "api:screening_override": frozenset({P}),
     "api:evidence_list": STAFF_ROLES | {PT},
     "api:protocol_list": STAFF_ROLES,
+    "api:plan_goal_catalogue": STAFF_ROLES,
     "api:plan_create": frozenset({P}),
     "api:plan_list": frozenset({P, N, F, PT}),
     "api:plan_get": frozenset({P, N, F, PT}),

@@ -28,6 +28,8 @@ from ketaflow.domain.plans.checks import (
     signing_check,
 )
 from ketaflow.domain.plans.generate import generate_plan
+from ketaflow.domain.plans.goal_catalogue import CATALOGUE_VERSION as GOAL_CATALOGUE_VERSION
+from ketaflow.domain.plans.goal_catalogue import choose_goals
 from ketaflow.domain.plans.spec import RULE_VERSION as PLAN_RULE_VERSION
 from ketaflow.domain.plans.spec import Dose, PlanSpec
 from ketaflow.domain.screening import screen
@@ -58,13 +60,14 @@ def _first_session_at(start_date: date) -> datetime:
 
 
 def _spec(*, kind, n_sessions, start_dose, dose_unit, dose_over_min, duration_min, series_window_days,
-          escalation_step, escalation_cap) -> PlanSpec:  # fmt: skip
+          escalation_step, escalation_cap, goals=None) -> PlanSpec:  # fmt: skip
     dose = Dose(Fraction(str(start_dose)), dose_unit, dose_over_min)
     return PlanSpec(
         kind=kind, n_sessions=n_sessions, start_dose=dose, duration_min=duration_min,
         series_window_days=series_window_days,
         escalation_step=Fraction(str(escalation_step)) if escalation_step not in (None, "") else None,
         escalation_cap=Fraction(str(escalation_cap)) if escalation_cap not in (None, "") else None,
+        goals=goals,
     )  # fmt: skip
 
 
@@ -95,6 +98,11 @@ def _check_dict(plan_check: PlanCheck) -> dict:
     }  # fmt: skip
 
 
+def _goal_text(goal: dict) -> str:
+    threshold = goal["threshold"]
+    return f"{goal['metric']} {goal['comparator']} {', '.join(threshold) if isinstance(threshold, list) else threshold}"
+
+
 def _finite_or_none(value):
     return None if value is None or value != value else Decimal(str(round(value, 2)))
 
@@ -115,9 +123,14 @@ def plan_create(
     escalation_cap=None,
     amends: Plan | None = None,
     amendment_reason: str = "",
+    goals: list | None = None,
     now: datetime | None = None,
 ) -> Plan:
-    """Generate a draft plan from a protocol and check every session against its dose limits."""
+    """Generate a draft plan from a protocol and check every session against its dose limits.
+
+    ``goals``: rows {metric, comparator, threshold} checked against the goal catalogue (GoalProblems lists
+    every bad row); None gives the plan kind's defaults, or for an amendment of the same kind the goals of
+    the version it amends."""
     now = now or timezone.now()
     if protocol not in PLAN_KIND:
         raise DomainValidationError("protocol", f"unknown protocol {protocol!r}", ", ".join(PLAN_KIND))
@@ -127,13 +140,16 @@ def plan_create(
         raise DomainValidationError("amendment_reason", "is required: say why the plan changes")
     profile = profile_for(protocol)
     kind = PLAN_KIND[protocol]
+    if goals is None and amends is not None and amends.kind == kind:
+        goals = [{k: g.get(k) for k in ("metric", "comparator", "threshold")} for g in amends.goals]
+    chosen_goals = choose_goals(kind, goals)
     per_kg_dose = profile.dosing_unit == "mg/kg"
     dose_unit = "dose_mg_per_kg" if per_kg_dose else "rate_mg_per_kg_per_h"
     over_min = duration_min if per_kg_dose else None
     spec = _spec(
         kind=kind, n_sessions=n_sessions, start_dose=start_dose, dose_unit=dose_unit, dose_over_min=over_min,
         duration_min=duration_min, series_window_days=series_window_days,
-        escalation_step=escalation_step, escalation_cap=escalation_cap,
+        escalation_step=escalation_step, escalation_cap=escalation_cap, goals=chosen_goals,
     )  # fmt: skip  (a step or cap given for a plan that does not escalate is refused, never dropped)
     generated = generate_plan(spec)
     weights = _weights(patient, timezone.localdate(now))
@@ -162,7 +178,8 @@ def plan_create(
             notes=[{"session": n.session_index, "message": n.message} for n in generated.notes],
             dose_check=check, screening=screening, created_by=actor,
             rule_versions={"plans": PLAN_RULE_VERSION, "signing": SIGNING_RULE_VERSION,
-                           "protocol": f"{profile.code}@{profile.version}", "dosing": check["policy_version"]},
+                           "protocol": f"{profile.code}@{profile.version}", "dosing": check["policy_version"],
+                           "goals": GOAL_CATALOGUE_VERSION},
         )  # fmt: skip
         for s, c in zip(generated.sessions, check["sessions"], strict=True):
             PlanSession.objects.create(
@@ -175,7 +192,8 @@ def plan_create(
         audit_record(
             actor=actor, action="plan.amend" if amends else "plan.create", request=request, object_type="plan",
             object_id=plan.pk, patient_id=patient.pk,
-            detail={"protocol": profile.code, "check": check["status"], "amends": amends.pk if amends else None},
+            detail={"protocol": profile.code, "check": check["status"], "amends": amends.pk if amends else None,
+                    "goals": [_goal_text(g) for g in plan.goals], "goal_catalogue": GOAL_CATALOGUE_VERSION},
         )  # fmt: skip
     return plan
 
