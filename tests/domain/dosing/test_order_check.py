@@ -34,7 +34,7 @@ def test_a_standard_induction_order_passes_and_reports_pump_rate_and_dose():
     assert result.status == PASS
     assert result.pump_rates_ml_per_h == (35.0,) and result.session_dose_mg == 140.0
     assert result.session_dose_mg_per_kg == 2.0 and result.session_duration_min == 240.0
-    assert (result.protocol_code, result.protocol_version, result.policy_version) == ("fibromyalgia_induction", "1", "1")
+    assert (result.protocol_code, result.protocol_version, result.policy_version) == ("fibromyalgia_induction", "1", "2")
     assert result.checked_at == NOW
 
 
@@ -172,7 +172,7 @@ def test_escalating_order_in_mixed_segments_uses_the_highest_rate():
     order = InfusionOrder(NOW, (OrderSegment(120, Quantity(0.1, "mg/kg/h")), OrderSegment(120, Quantity(0.15, "mg/kg/h"))),
                           1.0)
     result = check(order, protocol=protocol_get("chronic_pain_escalating"))
-    assert result.result("escalation_step").status == SOFT  # first session: step 0.1
+    assert result.result("escalation_session_rate").status == SOFT  # first session: scheduled rate 0.1
 
 
 def test_the_check_serialises_to_json_with_sources_and_bounds():

@@ -151,13 +151,13 @@ def test_course_sessions_allows_the_planned_number_and_flags_one_more():
     assert status(7) == SOFT
 
 
-def test_escalation_step_allows_this_sessions_step_and_flags_a_jump():
+def test_escalation_session_rate_allows_this_sessions_scheduled_rate_and_flags_a_higher_one():
     profile = protocol_get("chronic_pain_escalating")
     patient = weighed(course_sessions=_past(200.0, n=2))  # third session: 0.1 + 2 × 0.05 = 0.2 mg/kg/h
 
     def status(rate):
         order = standard_order(rate=rate, duration_min=240)
-        return check_order(order=order, protocol=profile, patient=patient, now=NOW).result("escalation_step")
+        return check_order(order=order, protocol=profile, patient=patient, now=NOW).result("escalation_session_rate")
 
     assert status(0.2).status == PASS
     assert status(0.2 * (1 + STEP)).status == SOFT

@@ -54,9 +54,34 @@ def _above(value: float, bound: float) -> bool:
     return value - bound > _REL_TOL * abs(bound)
 
 
+def source_label(source: Source | None) -> str:
+    """A short name for a limit's source, for messages: "Schwartzman et al. 2009", "clinic policy: ..."."""
+    if source is None:
+        return "no source"
+    citation = source.citation.strip()
+    if source.kind == "clinic policy":
+        what = citation.removeprefix("Clinic policy:").strip()
+        return "clinic policy: " + _first_clause(what)
+    if " et al" in citation:
+        year = f" {source.version}" if source.version.isdigit() else ""
+        return citation.split(" et al")[0].split()[0] + " et al." + year
+    if source.kind == "label":
+        return citation.split(":")[0].strip()  # "Ketalar (ketamine HCl) label"
+    return _first_clause(citation.split(":")[0])
+
+
+def _first_clause(text: str) -> str:
+    for mark in (" (", ";"):
+        text = text.split(mark)[0]
+    return text.strip()
+
+
 def evaluate_limit(limit: Limit, value: float | None, *, segment_index: int | None = None,
                    note: str = "") -> LimitResult:
-    """Classify ``value`` (already in ``limit.unit``) against the limit's hard, then soft, bounds."""
+    """Classify ``value`` (already in ``limit.unit``) against the limit's hard, then soft, bounds.
+
+    A violation's message names the quantity, its value and unit, the bound crossed with its kind
+    (soft/hard) and the source of that bound."""
     def result(status, bound, kind, source, message):
         return LimitResult(limit.name, status, value, limit.unit, bound, kind, source, message, limit, segment_index)
 
@@ -72,7 +97,7 @@ def evaluate_limit(limit: Limit, value: float | None, *, segment_index: int | No
         if bound is not None and test(value, bound):
             side = "below" if kind.endswith("min") else "above"
             text = f"{limit.name}{where} {value:.4g} {limit.unit} is {side} the {kind.replace('_', ' ')} {bound:g} {limit.unit}"
-            return result(status, bound, kind, source, text + note)
+            return result(status, bound, kind, source, f"{text}{note}; source: {source_label(source)}")
     return result(PASS, None, "", limit.source, f"{limit.name}{where} {value:.4g} {limit.unit} within limits{note}")
 
 

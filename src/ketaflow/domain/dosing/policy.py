@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ketaflow.domain.protocols import Limit
 from ketaflow.domain.sources import Source
 
-POLICY_VERSION = "1"
+POLICY_VERSION = "2"  # 2: escalation checks split into session rate vs schedule and per-session step
 
 
 def _policy_limit(name: str, unit: str, why: str, **bounds: float) -> Limit:

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import datetime
 
 from ketaflow.domain import units
-from ketaflow.domain.dosing.limits import HARD, NOT_EVALUATED, PASS, SOFT, LimitResult, evaluate_limit
+from ketaflow.domain.dosing.limits import (
+    HARD,
+    NOT_EVALUATED,
+    PASS,
+    SOFT,
+    LimitResult,
+    evaluate_limit,
+    source_label,
+)
 from ketaflow.domain.dosing.orders import InfusionOrder, PatientContext
 from ketaflow.domain.dosing.policy import DosingPolicy
 from ketaflow.domain.errors import DomainValidationError
-from ketaflow.domain.protocols import Limit, ProtocolProfile
+from ketaflow.domain.protocols import Escalation, Limit, ProtocolProfile
 from ketaflow.domain.sources import Source
 from ketaflow.domain.units import Quantity
 
@@ -223,12 +232,81 @@ def course_results(order: InfusionOrder, protocol: ProtocolProfile, patient: Pat
     out.append(evaluate_limit(sessions, float(len(patient.course_sessions) + 1), note=" including this order"))
 
     if protocol.escalation is not None:
-        esc = protocol.escalation
-        index = len(patient.course_sessions)
-        expected = esc.rate_for_session(index)
-        step = Limit("escalation_step", esc.unit, None, expected, None, None, esc.source, esc.cap_source)
-        highest = None
-        if weight_kg is not None and all(r is not None for r in rates_mg_per_h):
-            highest = max(units.mg_per_h_to_rate(r, esc.unit, weight_kg=weight_kg).value for r in rates_mg_per_h)
-        out.append(evaluate_limit(step, highest, note=f" (session {index + 1}: step {expected:g} {esc.unit})"))
+        out += escalation_results(protocol.escalation, patient, weight_kg, rates_mg_per_h)
     return out
+
+
+# --- escalation -------------------------------------------------------------------------------
+# Two different comparisons, each named for what it compares (policy version 2; version 1 had only
+# the first, named "escalation_step" and worded "step 0.2" though 0.2 was a rate, and no check
+# compared a step at all):
+#   escalation_session_rate  this session's rate  vs the protocol's schedule for this session number
+#                            (start + n × step, held at the protocol's cap);
+#   escalation_step          this session's rate minus the previous session's mean rate
+#                            vs the protocol's per-session step.
+# The plan's own cap is checked with the plan (domain.plans.checks: escalation_cap).
+
+
+def escalation_results(esc: Escalation, patient: PatientContext, weight_kg: float | None,
+                       rates_mg_per_h: list[float | None]) -> list[LimitResult]:
+    index = len(patient.course_sessions)  # 0-based number of this session in the course
+    highest = None
+    if weight_kg is not None and all(r is not None for r in rates_mg_per_h):
+        highest = max(units.mg_per_h_to_rate(r, esc.unit, weight_kg=weight_kg).value for r in rates_mg_per_h)
+    rate_words = "rate" if len(rates_mg_per_h) == 1 else "highest segment rate"
+    return [_session_rate_result(esc, index, highest, rate_words),
+            _step_result(esc, patient, index, highest, weight_kg, rate_words)]
+
+
+def _session_rate_result(esc: Escalation, index: int, highest: float | None, rate_words: str) -> LimitResult:
+    unit = esc.unit
+    expected = esc.rate_for_session(index)
+    sessions_to_cap = math.ceil((esc.cap - esc.start) / esc.step - 1e-9) if esc.step > 0 else 0
+    at_cap = index >= sessions_to_cap
+    source = esc.cap_source if at_cap else esc.source
+    limit = Limit("escalation_session_rate", unit, None, expected, None, None, source, source)
+    if at_cap:
+        schedule = (f"the protocol's escalation cap {esc.cap:g} {unit}, which its schedule reaches at session "
+                    f"{sessions_to_cap + 1} (start {esc.start:g} + step {esc.step:g} {unit} per session)")
+    elif index == 0:
+        schedule = f"the protocol's escalation start rate for session 1 (then + {esc.step:g} {unit} per session)"
+    else:
+        schedule = (f"the protocol's escalation schedule for session {index + 1} (start {esc.start:g} + "
+                    f"{index} × step {esc.step:g} {unit})")
+    result = evaluate_limit(limit, highest)
+    what = f"session {index + 1} {rate_words}"
+    if result.status == NOT_EVALUATED:
+        message = f"escalation_session_rate not evaluated: {what} needs the dosing weight"
+    elif result.status == PASS:
+        message = f"{what} {highest:.4g} {unit} is within the soft max {expected:g} {unit}, {schedule}"
+    else:
+        message = (f"{what} {highest:.4g} {unit} is above the soft max {expected:g} {unit}, {schedule}; "
+                   f"source: {source_label(source)}")
+    return replace(result, message=message)
+
+
+def _step_result(esc: Escalation, patient: PatientContext, index: int, highest: float | None,
+                 weight_kg: float | None, rate_words: str) -> LimitResult:
+    unit = esc.unit
+    limit = Limit("escalation_step", unit, None, esc.step, None, None, esc.source, esc.source)
+    per_session = f"the protocol's per-session step {esc.step:g} {unit}"
+    if not patient.course_sessions:
+        return LimitResult(limit.name, PASS, None, unit, None, "", esc.source,
+                           f"session 1 is the first of the course: no step to compare with {per_session}", limit)
+    previous = max(patient.course_sessions, key=lambda s: s.started_at)
+    hours = (previous.ended_at - previous.started_at).total_seconds() / _S_PER_H
+    if highest is None or weight_kg is None or hours <= 0:
+        why = "the dosing weight" if highest is None or weight_kg is None else "a previous session with a positive duration"
+        return replace(evaluate_limit(limit, None),
+                       message=f"escalation_step not evaluated: the step into session {index + 1} needs {why}")
+    previous_rate = units.mg_per_h_to_rate(previous.delivered_mg / hours, unit, weight_kg=weight_kg).value
+    step = highest - previous_rate
+    result = evaluate_limit(limit, step)
+    what = (f"session {index + 1} step {step:.4g} {unit} (session {index} mean rate {previous_rate:.4g} {unit}: "
+            f"{previous.delivered_mg:.4g} mg over {hours:.3g} h on {weight_kg:g} kg; session {index + 1} "
+            f"{rate_words} {highest:.4g} {unit})")
+    if result.status == PASS:
+        message = f"{what} is within {per_session}"
+    else:
+        message = f"{what} is above the soft max {esc.step:g} {unit}, {per_session}; source: {source_label(esc.source)}"
+    return replace(result, message=message)
