@@ -30,8 +30,12 @@ def test_prescriber_plans_signs_and_books_and_the_patient_sees_the_dates(login, 
     login("dr.reyes")
     page.goto(f"{server['url']}/patients/{pid}/plans/new/?protocol=chronic_pain_escalating")
     page.fill("#id_escalation_cap", "0.4")
+    # The plan type's goals are ticked; the prescriber raises the pain goal to IMMPACT's substantial 50 %.
+    assert page.is_checked("#id_goal_pain_nrs_percent_reduction")
+    page.fill("#id_goal_pain_nrs_percent_reduction_threshold", "50")
     page.click("main button[type=submit]")
     page.wait_for_selector("#sign")
+    assert "at least 50 % below baseline" in page.locator("#plan-goals").inner_text()
     warnings = page.locator(".violations li.soft_violation").all_inner_texts()
     assert warnings and any("soft" in w.lower() for w in warnings)
     plan_url = page.url
@@ -82,3 +86,4 @@ def test_prescriber_plans_signs_and_books_and_the_patient_sees_the_dates(login, 
     page.wait_for_load_state()
     text = page.locator("main").inner_text()
     assert "10" in text and "escort" in text.lower()
+    assert "average pain NRS at least 50 % below baseline" in text

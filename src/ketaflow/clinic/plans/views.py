@@ -11,12 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ketaflow.clinic.core.forms import add_domain_error
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.clinic.plans import dosing, forms, services
-from ketaflow.clinic.plans.catalogue import defaults_for, profile_for
+from ketaflow.clinic.plans.catalogue import PLAN_KIND, defaults_for, profile_for
 from ketaflow.clinic.plans.handout import handout_context, handout_pdf
 from ketaflow.clinic.plans.models import Plan
 from ketaflow.clinic.plans.selectors import plan_get_for
 from ketaflow.clinic.scheduling.selectors import bookings_for_plan
 from ketaflow.domain.errors import DomainValidationError
+from ketaflow.domain.plans.goal_catalogue import GoalProblems
+from ketaflow.domain.plans.goals import default_goals
 from ketaflow.reports.pk_plot import prediction_svg
 
 PLAN_FIELDS = ("n_sessions", "start_dose", "escalation_step", "escalation_cap", "duration_min",
@@ -37,15 +39,20 @@ def plan_new(request, patient_id):
     except DomainValidationError:
         initial = {"start_date": timezone.localdate()}
     form = forms.PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    kind_defaults = [g.as_dict() for g in default_goals(PLAN_KIND.get(code, "induction"))]
+    goals_form = forms.GoalsForm(request.POST or None, initial=forms.GoalsForm.initial_for(kind_defaults))
+    if request.method == "POST" and all([form.is_valid(), goals_form.is_valid()]):
         try:
-            plan = services.plan_create(actor=request.user, request=request, patient=patient, **form.cleaned_data)
+            plan = services.plan_create(actor=request.user, request=request, patient=patient,
+                                        goals=goals_form.rows(), **form.cleaned_data)  # fmt: skip
+        except GoalProblems as exc:
+            goals_form.add_problems(exc)
         except DomainValidationError as exc:
             add_domain_error(form, exc)
         else:
             return redirect("plans:detail", patient_id=patient.pk, plan_id=plan.pk)
-    context = {"patient": patient, "form": form, "protocol": code}
-    return render(request, "plans/plan_form.html", context, status=422 if form.errors else 200)
+    context = {"patient": patient, "form": form, "goals_form": goals_form, "protocol": code}
+    return render(request, "plans/plan_form.html", context, status=422 if form.errors or goals_form.errors else 200)
 
 
 def _sessions_with_predictions(plan: Plan) -> tuple[list, int | None, object]:
@@ -138,18 +145,23 @@ def plan_amend(request, patient_id, plan_id: int):
     patient, original = _plan(request, patient_id, plan_id)
     initial = {f: getattr(original, f) for f in PLAN_FIELDS} | {"protocol": original.protocol_code}
     form = forms.PlanAmendForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    goals_form = forms.GoalsForm(request.POST or None, initial=forms.GoalsForm.initial_for(original.goals))
+    if request.method == "POST" and all([form.is_valid(), goals_form.is_valid()]):
         data = dict(form.cleaned_data)
         try:
             if original.status not in (Plan.Status.SIGNED, Plan.Status.DRAFT) or hasattr(original, "amended_by"):
                 raise DomainValidationError("plan", "only the current version of a plan can be amended")
-            plan = services.plan_create(actor=request.user, request=request, patient=patient, amends=original, **data)
+            plan = services.plan_create(actor=request.user, request=request, patient=patient, amends=original,
+                                        goals=goals_form.rows(), **data)  # fmt: skip
+        except GoalProblems as exc:
+            goals_form.add_problems(exc)
         except DomainValidationError as exc:
             add_domain_error(form, exc)
         else:
             return redirect("plans:detail", patient_id=patient.pk, plan_id=plan.pk)
-    context = {"patient": patient, "form": form, "original": original, "protocol": original.protocol_code}
-    return render(request, "plans/plan_form.html", context, status=422 if form.errors else 200)
+    context = {"patient": patient, "form": form, "goals_form": goals_form, "original": original,
+               "protocol": original.protocol_code}  # fmt: skip
+    return render(request, "plans/plan_form.html", context, status=422 if form.errors or goals_form.errors else 200)
 
 
 @require_http_methods(["GET"])
