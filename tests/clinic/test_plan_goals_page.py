@@ -96,7 +96,7 @@ def test_a_ticked_goal_without_a_threshold_is_refused(ana, prescriber):
     assert response.status_code == 422 and "is required (goals[0].threshold)" in response.content.decode()
 
 
-def test_untickinging_every_goal_is_refused_a_plan_needs_one(ana, prescriber):
+def test_unticking_every_goal_is_refused_because_a_plan_needs_one(ana, prescriber):
     response = prescriber.post(reverse("plans:new", args=[ana.pk]), induction() | goals())
     page = response.content.decode()
     assert response.status_code == 422 and not Plan.objects.exists()
