@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from ketaflow.clinic.plans.catalogue import PLAN_KIND, profile_for
 from ketaflow.domain import units
+from ketaflow.domain.dosing import DEFAULT_POLICY as DEFAULT_DOSING_POLICY
 from ketaflow.domain.dosing import (
+    DosingPolicy,
     InfusionOrder,
     OrderCheck,
     OrderSegment,
@@ -24,12 +26,21 @@ from ketaflow.domain.dosing import (
     WeightRecord,
     check_order,
     missing_override_reasons,
+    with_weight_max_age,
 )
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.pk import Prediction, predict, program_from_order, program_from_segments
 
 PREDICTION_MODEL = "kamp2020"  # the model the session chart draws (reports/session_chart.py)
 WASHOUT_MIN = 120.0
+
+
+def dosing_policy() -> DosingPolicy:
+    """The domain's labelled defaults with the clinic's KETAFLOW_WEIGHT_MAX_AGE_DAYS (read per call, so a
+    changed setting takes effect): the same weight age the infusion check-in gate uses."""
+    from django.conf import settings
+
+    return with_weight_max_age(DEFAULT_DOSING_POLICY, settings.KETAFLOW_WEIGHT_MAX_AGE_DAYS)
 
 
 @dataclass(frozen=True)
@@ -116,7 +127,7 @@ def order_check(
         bag_concentration_mg_per_ml=float(bag_concentration_mg_per_ml), dosing_weight_kg=dosing_weight_kg,
     )  # fmt: skip
     context = PatientContext(weights=weights, course_sessions=course, last_session_ended_at=last_end)
-    check = check_order(order=order, protocol=profile, patient=context, now=now)
+    check = check_order(order=order, protocol=profile, patient=context, now=now, policy=dosing_policy())
     prediction = None
     weight = check.dosing_weight_kg
     if weight is not None and math.isfinite(check.session_dose_mg):

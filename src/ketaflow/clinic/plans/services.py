@@ -14,6 +14,7 @@ from django.utils import timezone
 from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.plans.catalogue import PLAN_KIND, profile_for
+from ketaflow.clinic.plans.dosing import dosing_policy
 from ketaflow.clinic.plans.models import Plan, PlanSession
 from ketaflow.clinic.screening.mappers import screening_input_for
 from ketaflow.clinic.screening.selectors import latest_screening
@@ -157,7 +158,7 @@ def plan_create(
     plan_check = check_plan(
         generated, profile=profile, weights=weights, first_session_at=_first_session_at(start_date),
         session_spacing_h=spacing_h, bag_concentration_mg_per_ml=float(bag_concentration_mg_per_ml),
-        dosing_weight_kg=None, now=now,
+        dosing_weight_kg=None, now=now, dosing_policy=dosing_policy(),
     )  # fmt: skip
     check = _check_dict(plan_check)
     end_date = start_date + timedelta(days=series_window_days - 1)

@@ -22,7 +22,7 @@ from ketaflow.domain.dosing.orders import (
     PatientContext,
     WeightRecord,
 )
-from ketaflow.domain.dosing.policy import DEFAULT_POLICY, DosingPolicy
+from ketaflow.domain.dosing.policy import DEFAULT_POLICY, DosingPolicy, with_weight_max_age
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -33,6 +33,7 @@ __all__ = [
     "BagReconciliation",
     "DeliveredDose",
     "DosingPolicy",
+    "with_weight_max_age",
     "InfusionOrder",
     "LimitResult",
     "OrderCheck",

@@ -7,7 +7,7 @@ No source gives these numbers for ketamine clinics, so each is a labelled clinic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ketaflow.domain.protocols import Limit
 from ketaflow.domain.sources import Source
@@ -62,3 +62,18 @@ class DosingPolicy:
 
 
 DEFAULT_POLICY = DosingPolicy()
+
+
+
+def with_weight_max_age(policy: DosingPolicy, days: int) -> DosingPolicy:
+    """The clinic's own maximum weight age (its KETAFLOW_WEIGHT_MAX_AGE_DAYS setting) as the soft limit; the
+    hard limit stays at least the default, so a stricter clinic asks for a reason before it refuses."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
+        raise ValueError(f"weight max age must be a whole number of days 1-365, got {days!r}")
+    if days == policy.weight_age_days.soft_max:
+        return policy
+    version = f"{policy.version}+weight-age-{days}d"
+    source = Source.clinic_policy(f"maximum age of the recorded weight (clinic setting: {days} days)", version)
+    hard_max = max(float(days), policy.weight_age_days.hard_max or float(days))
+    limit = replace(policy.weight_age_days, soft_max=float(days), hard_max=hard_max, source=source, hard_source=source)
+    return replace(policy, version=version, weight_age_days=limit)

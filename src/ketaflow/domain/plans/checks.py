@@ -15,8 +15,10 @@ from fractions import Fraction
 
 from ketaflow.domain import units
 from ketaflow.domain.dosing import (
+    DEFAULT_POLICY,
     HARD,
     SOFT,
+    DosingPolicy,
     InfusionOrder,
     OrderCheck,
     OrderSegment,
@@ -86,6 +88,7 @@ def check_plan(
     bag_concentration_mg_per_ml: float,
     dosing_weight_kg: float | None,
     now: datetime,
+    dosing_policy: DosingPolicy = DEFAULT_POLICY,
 ) -> PlanCheck:
     """Check every planned session in order; earlier sessions count towards the course dose."""
     if session_spacing_h <= 0:
@@ -102,7 +105,7 @@ def check_plan(
         )
         context = PatientContext(weights=weights, course_sessions=tuple(past))
         # Plans are checked before they run: "now" for weight age is the session's own planned start.
-        check = check_order(order=order, protocol=profile, patient=context, now=max(now, start))
+        check = check_order(order=order, protocol=profile, patient=context, now=max(now, start), policy=dosing_policy)
         checks.append(check)
         minutes = session.duration_min if session.dose.unit is DoseUnit.RATE_MG_PER_KG_PER_H else session.dose.over_min
         if math.isfinite(check.session_dose_mg):  # not without a weight: that is already a hard stop
