@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from ketaflow.clinic.assessments.catalogue import PORTAL_INTAKE, STAFF_INSTRUMENTS
 from ketaflow.clinic.assessments.selectors import (
     assessments_for_patient,
@@ -14,15 +16,33 @@ from ketaflow.clinic.scheduling.selectors import bookings_for_plans, upcoming_fo
 from ketaflow.clinic.screening.selectors import latest_screening
 from ketaflow.clinic.screening.views import indication_choices
 from ketaflow.domain.instruments import INSTRUMENTS
+from ketaflow.domain.outcomes.diary_schedule import DAILY_ITEMS
+
+# A kept diary is four ratings a day: one timeline line per day, not four (the Diary page has them all).
+DIARY_SHORT = {"pain_nrs_current": "pain now", "pain_nrs_average_24h": "pain 24-h", "sleep_quality_nrs": "sleep",
+               "fatigue_nrs": "fatigue"}  # fmt: skip
+
+
+def _assessment_events(assessments) -> list[TimelineEvent]:
+    events, diary_days = [], {}
+    for a in assessments:
+        a.title = INSTRUMENTS[a.instrument_id].definition.title if a.instrument_id in INSTRUMENTS else a.instrument_id
+        if a.instrument_id in DAILY_ITEMS:
+            day = (a.context or {}).get("diary_day") or timezone.localdate(a.administered_at).isoformat()
+            diary_days.setdefault(day, []).append(a)
+        else:
+            events.append(TimelineEvent(a.administered_at, "assessment", a.title, f"{a.total_display} {a.band}".strip()))
+    for day, rows in diary_days.items():
+        rows.sort(key=lambda a: DAILY_ITEMS.index(a.instrument_id))
+        detail = " · ".join(f"{DIARY_SHORT[a.instrument_id]} {a.total_display}" for a in rows)
+        events.append(TimelineEvent(max(a.administered_at for a in rows), "diary", f"Diary for {day}", f"{detail} (0–10)"))
+    return events
 
 
 def chart_extras(*, patient, timeline: list) -> dict:
     assessments = assessments_for_patient(patient=patient)
     screening = latest_screening(patient=patient)
-    events = list(timeline)
-    for a in assessments:
-        title = INSTRUMENTS[a.instrument_id].definition.title if a.instrument_id in INSTRUMENTS else a.instrument_id
-        events.append(TimelineEvent(a.administered_at, "assessment", title, f"{a.total_display} {a.band}".strip()))
+    events = list(timeline) + _assessment_events(assessments)
     if screening:
         events.append(TimelineEvent(screening.run_at, "screening", f"Screening: {screening.outcome_label}", screening.indication))
     events.sort(key=lambda e: e.at, reverse=True)
