@@ -76,7 +76,7 @@ def ids(patients, staff):
     return {"patient_id": patients["ana"].pk, "consultation_id": consultation.pk, "user_id": staff["nurse"].pk,
             "name": "drug_classes", "record_id": record.pk, "assessment_id": assessment.pk,
             "task_id": assessment.tasks.get().pk, "instrument_id": "phq9", "plan_id": plan.pk,
-            "protocol_code": "fibromyalgia_induction", "kind": "allergy", "entry_id": 1} | scheduling \
+            "protocol_code": "fibromyalgia_induction", "kind": "allergy", "entry_id": 1, "measurement_id": 1} | scheduling \
         | _outcome_ids(plan)  # fmt: skip
 
 

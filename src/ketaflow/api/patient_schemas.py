@@ -123,9 +123,24 @@ class SearchIn(Schema):
 
 
 class MeasurementOut(Schema):
+    id: int
     weight_kg: Decimal
     height_cm: Decimal | None
     measured_on: dt.date
+
+
+class MeasurementInErrorIn(Schema):
+    reason: SafeStr = Field(min_length=1, max_length=500, description="what was wrong, e.g. typed 150 for 68.5 kg")
+
+
+class MeasurementRecordOut(MeasurementOut):
+    """A measurement as recorded, with its entered-in-error mark if it has one (then nothing reads it)."""
+
+    recorded_at: dt.datetime
+    entered_in_error: bool
+    entered_in_error_at: dt.datetime | None
+    entered_in_error_by: str
+    entered_in_error_reason: str
 
 
 class PatientSummaryOut(Schema):

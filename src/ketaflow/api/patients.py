@@ -21,7 +21,9 @@ from ketaflow.api.patient_schemas import (
     IntakeRemovedOut,
     IntakeRemoveIn,
     MeasurementIn,
+    MeasurementInErrorIn,
     MeasurementOut,
+    MeasurementRecordOut,
     MedicationIn,
     MedicationOut,
     PatientIn,
@@ -115,6 +117,41 @@ def _add(request, patient_id, service, body, **extra):
 )  # fmt: skip
 def measurement_add(request, patient_id: uuid.UUID, body: MeasurementIn):
     return _add(request, patient_id, services.measurement_add, body, today=timezone.localdate())
+
+
+def _measurement_record_out(m) -> dict:
+    return {
+        **{f: getattr(m, f) for f in ("id", "weight_kg", "height_cm", "measured_on", "recorded_at")},
+        "entered_in_error": m.entered_in_error_at is not None,
+        "entered_in_error_at": m.entered_in_error_at,
+        "entered_in_error_by": m.entered_in_error_by.display_name if m.entered_in_error_by else "",
+        "entered_in_error_reason": m.entered_in_error_reason,
+    }
+
+
+@operation("get", "/patients/{patient_id}/measurements", "measurement_list",
+    response={200: list[MeasurementRecordOut], **errors(404)}, tags=TAGS,
+)  # fmt: skip
+def measurement_list(request, patient_id: uuid.UUID):
+    """Every weight and height recorded (newest measured first, at most 200), including those marked
+    entered in error; ``latest_measurement`` on the patient is the newest not entered in error."""
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request)
+    rows = patient.measurements.select_related("entered_in_error_by")[:200]
+    return [_measurement_record_out(m) for m in rows]
+
+
+@operation("post", "/patients/{patient_id}/measurements/{measurement_id}/entered-in-error",
+    "measurement_mark_in_error", response={200: MeasurementRecordOut, **errors(404)}, tags=TAGS,
+)  # fmt: skip
+def measurement_mark_in_error(request, patient_id: uuid.UUID, measurement_id: ObjectId, body: MeasurementInErrorIn):
+    """Mark a weight/height entered in error, with the reason. The row is kept (GET the measurements or the
+    timeline); the current weight, dosing and the infusion check-in stop reading it. Already marked → 422
+    naming ``measurement_id``; another patient's measurement → 404."""
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
+    m = services.measurement_mark_in_error(
+        actor=request.user, request=request, patient=patient, measurement_id=measurement_id, reason=body.reason
+    )
+    return _measurement_record_out(m)
 
 
 @operation("post", "/patients/{patient_id}/allergies", "allergy_add", response={201: AllergyOut, **errors(404, 422)}, tags=TAGS

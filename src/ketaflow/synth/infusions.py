@@ -93,7 +93,7 @@ def seed_charted_sessions(patients, *, prescriber, nurse, witness, password_for,
     past, running_patient = patients[0], patients[1]
     clear_screening(past, [prescriber])
     first_day = _monday_weeks_ago(today, PAST_SERIES_WEEKS_AGO)
-    latest = past.measurements.order_by("-measured_on").first()
+    latest = past.measurements.current().order_by("-measured_on").first()
     measurement_add(actor=nurse, patient=past, today=today, weight_kg=latest.weight_kg + Decimal("0.6"),
                     height_cm=latest.height_cm, measured_on=first_day - timedelta(days=4))  # weighed at consultation
     signed_at = _at(first_day - timedelta(days=3), 16)

@@ -41,7 +41,7 @@ def _intake_changed_after(patient, moment: datetime) -> bool:
 
 def checkin_facts(session, *, now: datetime, pre_vitals_recorded: bool, hours_since_last: float | None) -> CheckInFacts:
     patient = session.patient
-    latest = patient.measurements.order_by("-measured_on").first()
+    latest = patient.measurements.current().order_by("-measured_on", "-recorded_at").first()
     today = timezone.localdate(now)
     weight = weight_for_dosing(
         latest.weight_kg if latest else None, latest.measured_on if latest else None, today=today,

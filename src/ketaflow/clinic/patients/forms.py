@@ -71,6 +71,10 @@ class TherapyForm(forms.Form):
     note = _text(200)
 
 
+class MeasurementInErrorForm(forms.Form):
+    reason = _text(500, True, label="Reason", help_text="what was wrong, e.g. typed 150 for 68.5 kg")
+
+
 class IntakeRemoveForm(forms.Form):
     reason = _text(200, True, label="Why", help_text="e.g. stopped, resolved, entered in error")
 

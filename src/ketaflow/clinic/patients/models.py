@@ -59,13 +59,32 @@ class Patient(models.Model):
         return code_display("sexes", self.sex)
 
 
+class MeasurementQuerySet(models.QuerySet):
+    def current(self):
+        """The measurements not marked entered in error: the only ones the chart's current weight, dosing and
+        the infusion check-in read."""
+        return self.filter(entered_in_error_at__isnull=True)
+
+
 class BodyMeasurement(models.Model):
+    """A weight (and height) as measured. Never deleted or edited: a mistyped one is marked entered in error
+    (who, when, why) and is then read by nothing but the chart's history."""
+
+    REASON_MAX = 500
+
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="measurements")
     weight_kg = models.DecimalField(max_digits=5, decimal_places=1)
     height_cm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     measured_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+    entered_in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_in_error_reason = models.CharField(max_length=REASON_MAX, blank=True)
+
+    objects = MeasurementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-measured_on", "-recorded_at"]

@@ -122,7 +122,7 @@ class TimelineEvent:
 
 def patient_chart(*, patient: Patient) -> Chart:
     """Everything the chart page shows, in a fixed number of queries whatever the history's length."""
-    measurements = list(patient.measurements.select_related("recorded_by")[:TIMELINE_LIMIT])
+    measurements = list(patient.measurements.select_related("recorded_by", "entered_in_error_by")[:TIMELINE_LIMIT])
     consultations = list(
         Consultation.objects.filter(patient=patient).select_related("author", "amends")[:TIMELINE_LIMIT]
     )
@@ -131,7 +131,15 @@ def patient_chart(*, patient: Patient) -> Chart:
         c.current = c.pk not in replaced
     timeline = [TimelineEvent(patient.created_at, "registration", "Registered", patient.record_number)]
     for m in measurements:
-        timeline.append(TimelineEvent(m.recorded_at, "measurement", f"Weight {m.weight_kg} kg", f"measured {m.measured_on}"))
+        if m.entered_in_error_at is None:
+            timeline.append(TimelineEvent(m.recorded_at, "measurement", f"Weight {m.weight_kg} kg", f"measured {m.measured_on}"))
+            continue
+        timeline.append(TimelineEvent(m.recorded_at, "measurement", f"Weight {m.weight_kg} kg",
+                                      f"measured {m.measured_on} · since marked entered in error"))  # fmt: skip
+        by = m.entered_in_error_by.display_name if m.entered_in_error_by else ""
+        timeline.append(TimelineEvent(m.entered_in_error_at, "measurement",
+                                      f"Weight {m.weight_kg} kg (measured {m.measured_on}) marked entered in error",
+                                      f"{m.entered_in_error_reason} — {by}"))  # fmt: skip
     for c in consultations:
         title = "Consultation amended" if c.amends_id else "Initial consultation signed"
         timeline.append(TimelineEvent(c.signed_at, "consultation", title, c.author.display_name))
@@ -165,7 +173,10 @@ def patient_chart(*, patient: Patient) -> Chart:
             entry.ended_at, kind, f"{label} removed: {_entry_name(entry)}", f"{entry.end_reason} — {by}"
         ))  # fmt: skip
     timeline.sort(key=lambda e: e.at, reverse=True)
-    latest = measurements[0] if measurements else None  # newest by date measured: the one dosing uses
+    # The newest by date measured that was not entered in error: the one dosing uses.
+    latest = next((m for m in measurements if m.entered_in_error_at is None), None)
+    if latest is None and len(measurements) == TIMELINE_LIMIT:
+        latest = patient.measurements.current().first()
     return Chart(
         patient=patient,
         latest_measurement=latest,

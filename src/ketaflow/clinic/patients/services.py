@@ -182,6 +182,35 @@ def measurement_add(*, actor, request=None, patient, today: date, weight_kg, hei
     )  # fmt: skip
 
 
+def measurement_mark_in_error(*, actor, request=None, patient: Patient, measurement_id: int, reason: str):
+    """Mark a weight/height measurement entered in error, with the reason. The row stays (who, when, why);
+    the chart's current weight, dosing and the infusion check-in stop reading it. Marking the only weight is
+    allowed: the patient then has no current weight and dosing needs a new one."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainValidationError("reason", "is required: say what was wrong (e.g. typed 150 for 68.5 kg)")
+    limit = BodyMeasurement.REASON_MAX
+    if len(reason) > limit:
+        raise DomainValidationError("reason", f"is {len(reason)} characters long", f"at most {limit} characters")
+    with transaction.atomic():
+        measurement = BodyMeasurement.objects.filter(pk=measurement_id, patient=patient).first()
+        if measurement is None:
+            raise Http404("No such measurement on this record.")
+        # The filter makes two people marking the same measurement at once record it only once.
+        updated = BodyMeasurement.objects.filter(pk=measurement.pk, entered_in_error_at__isnull=True).update(
+            entered_in_error_at=timezone.now(), entered_in_error_by=actor, entered_in_error_reason=reason
+        )
+        if updated != 1:
+            raise DomainValidationError("measurement_id", "was already marked entered in error")
+        audit_record(
+            actor=actor, action="measurement.entered_in_error", request=request, object_type="bodymeasurement",
+            object_id=measurement.pk, patient_id=patient.pk,
+            detail={"weight_kg": str(measurement.weight_kg), "measured_on": measurement.measured_on.isoformat()},
+        )  # fmt: skip
+    measurement.refresh_from_db()
+    return measurement
+
+
 def allergy_add(*, actor, request=None, patient, substance: str, reaction: str = "", severity: str = "unknown"):
     if not substance.strip():
         raise DomainValidationError("substance", "is required")

@@ -9,6 +9,11 @@ urlpatterns = [
     path("<uuid:patient_id>/", views.patient_chart_view, name="chart"),
     path("<uuid:patient_id>/edit/", views.patient_edit, name="edit"),
     path("<uuid:patient_id>/measurements/", views.measurement_add, name="measurement_add"),
+    path(
+        "<uuid:patient_id>/measurements/<int:measurement_id>/entered-in-error/",
+        views.measurement_mark_in_error,
+        name="measurement_mark_in_error",
+    ),
     path("<uuid:patient_id>/allergies/", views.allergy_add, name="allergy_add"),
     path("<uuid:patient_id>/medications/", views.medication_add, name="medication_add"),
     path("<uuid:patient_id>/conditions/", views.condition_add, name="condition_add"),

@@ -183,6 +183,33 @@ def intake_remove(request, patient_id, kind, entry_id):
     return render(request, "patients/patient_chart.html", context, status=422)
 
 
+@require_POST
+def measurement_mark_in_error(request, patient_id, measurement_id):
+    patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")
+    form = forms.MeasurementInErrorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measurement_mark_in_error(
+                actor=request.user, request=request, patient=patient, measurement_id=measurement_id,
+                **form.cleaned_data,
+            )  # fmt: skip
+        except DomainValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Measurement marked entered in error. It stays on the chart, struck through, "
+                                      "with your reason; dosing no longer reads it.")  # fmt: skip
+            return redirect(reverse("patients:chart", args=[patient.pk]) + "#measurement")
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            named = error if not label or error.startswith(label) else f"{label}: {error}"
+            messages.error(request, f"Not marked entered in error: {named}")
+    chart = patient_chart(patient=patient)
+    context = {"chart": chart, "patient": patient, "forms": _section_forms()}
+    context |= chart_extras(patient=patient, timeline=chart.timeline)
+    return render(request, "patients/patient_chart.html", context, status=422)
+
+
 @require_http_methods(["GET", "POST"])
 def consultation_add(request, patient_id):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="")

@@ -52,10 +52,11 @@ class OrderCheckOutcome:
 
 
 def recorded_weights(patient, *, as_of: date) -> tuple[WeightRecord, ...]:
-    """The five latest weights measured on or before ``as_of`` (a weight dated later is not yet known)."""
+    """The five latest weights measured on or before ``as_of`` (a weight dated later is not yet known); a
+    weight marked entered in error is not read."""
     return tuple(
         WeightRecord(float(m.weight_kg), datetime.combine(m.measured_on, time(0, 0), tzinfo=timezone.get_current_timezone()))
-        for m in patient.measurements.filter(measured_on__lte=as_of).order_by("-measured_on")[:5]
+        for m in patient.measurements.current().filter(measured_on__lte=as_of).order_by("-measured_on", "-recorded_at")[:5]
     )
 
 

@@ -48,10 +48,11 @@ class SigningRefused(Exception):
 
 
 def _weights(patient, as_of: date) -> tuple[WeightRecord, ...]:
-    """The weights known on the day the plan is written (a plan dated in the past sees no later weighing)."""
+    """The weights known on the day the plan is written (a plan dated in the past sees no later weighing); a
+    weight marked entered in error is not read."""
     return tuple(
         WeightRecord(float(m.weight_kg), datetime.combine(m.measured_on, time(0, 0), tzinfo=UTC))
-        for m in patient.measurements.filter(measured_on__lte=as_of).order_by("-measured_on")[:5]
+        for m in patient.measurements.current().filter(measured_on__lte=as_of).order_by("-measured_on", "-recorded_at")[:5]
     )
 
 
