@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ketaflow.clinic.patients.policy import intake_policy
 from ketaflow.clinic.plans.catalogue import profile_for
+from ketaflow.clinic.plans.selectors import weights_read_then_entered_in_error
 from ketaflow.clinic.screening.selectors import latest_screening
 from ketaflow.domain import units
 from ketaflow.domain.charting.gates import CheckInFacts, pregnancy_test_needed
@@ -47,13 +48,19 @@ def checkin_facts(session, *, now: datetime, pre_vitals_recorded: bool, hours_si
         latest.weight_kg if latest else None, latest.measured_on if latest else None, today=today,
         policy=intake_policy(),
     )
+    weight_usable, weight_reason = weight.usable, weight.reason
+    wrong = [m for m in weights_read_then_entered_in_error(session.plan) if m.is_dosing_weight]
+    if weight_usable and wrong:  # the session doses on the plan's stored weight: a wrong one must not run
+        weight_usable = False
+        weight_reason = (f"the plan's dosing weight {wrong[0].weight_kg} kg was marked entered in error; "
+                         "amend the plan so that it doses on the current weight")  # fmt: skip
     screening = latest_screening(patient=patient)
     return CheckInFacts(
         escort_confirmed=session.escort_confirmed,
         fasting_hours_solids=float(session.fasting_hours_solids) if session.fasting_hours_solids is not None else None,
         pre_vitals_recorded=pre_vitals_recorded, pre_pain_nrs=session.pre_pain_nrs,
         pregnancy_test_needed=pregnancy_test_needed(sex=patient.sex, age_years=age_years(patient.date_of_birth, today)),
-        pregnancy_test_negative=session.pregnancy_test_negative, weight_usable=weight.usable, weight_reason=weight.reason,
+        pregnancy_test_negative=session.pregnancy_test_negative, weight_usable=weight_usable, weight_reason=weight_reason,
         screening_may_proceed=bool(screening and screening.may_proceed), hours_since_last_session=hours_since_last,
         screening_age_days=(now - screening.run_at).days if screening else None,
         intake_changed_since_screening=bool(screening and _intake_changed_after(patient, screening.run_at)),

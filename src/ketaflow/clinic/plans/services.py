@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -16,6 +17,7 @@ from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.plans.catalogue import PLAN_KIND, profile_for
 from ketaflow.clinic.plans.dosing import dosing_policy
 from ketaflow.clinic.plans.models import Plan, PlanSession
+from ketaflow.clinic.plans.selectors import weights_read_then_entered_in_error
 from ketaflow.clinic.screening.mappers import screening_input_for
 from ketaflow.clinic.screening.selectors import latest_screening
 from ketaflow.clinic.screening.services import decision_of
@@ -73,13 +75,21 @@ def _spec(*, kind, n_sessions, start_dose, dose_unit, dose_over_min, duration_mi
     )  # fmt: skip
 
 
+def _finite_float(value):
+    return value if value is None or not isinstance(value, float) or math.isfinite(value) else None
+
+
 def _check_dict(plan_check: PlanCheck) -> dict:
     sessions = []
     for i, c in enumerate(plan_check.session_checks, start=1):
         sessions.append({
             "index": i, "status": c.status, "dosing_weight_kg": c.dosing_weight_kg,
-            "session_dose_mg": c.session_dose_mg, "session_dose_mg_per_kg": c.session_dose_mg_per_kg,
-            "rates_mg_per_h": list(c.rates_mg_per_h), "pump_rates_ml_per_h": list(c.pump_rates_ml_per_h),
+            # without a dosing weight (none recorded, or the only one entered in error) the mg figures are
+            # NaN, which JSON cannot store: kept as null, the hard 'no dosing weight' violation says why
+            "session_dose_mg": _finite_float(c.session_dose_mg),
+            "session_dose_mg_per_kg": _finite_float(c.session_dose_mg_per_kg),
+            "rates_mg_per_h": [_finite_float(x) for x in c.rates_mg_per_h],
+            "pump_rates_ml_per_h": [_finite_float(x) for x in c.pump_rates_ml_per_h],
             "violations": [
                 {"name": r.name, "status": r.status, "value": r.value, "unit": r.unit, "bound": r.bound,
                  "bound_kind": r.bound_kind, "message": r.message,
@@ -208,6 +218,10 @@ def plan_signing_check(plan: Plan, soft_reasons: dict[str, str]) -> SigningCheck
         for s in plan.dose_check["sessions"] for v in s["violations"] if v["status"] == "hard_violation"
     ) + tuple(
         f"plan: {v['message']}" for v in plan.dose_check.get("plan_violations", ()) if v["status"] == "hard_violation"
+    ) + tuple(
+        f"plan: the dose check read {m.weight_kg} kg (measured {m.measured_on}), since marked entered in error; "
+        "write the plan again so that it reads the current weights"
+        for m in weights_read_then_entered_in_error(plan)
     )
     return signing_check(
         hard_violations=hard, soft_limit_names=tuple(plan.dose_check["soft_limits"]), soft_reasons=soft_reasons,

@@ -14,7 +14,7 @@ from ketaflow.clinic.plans import dosing, forms, services
 from ketaflow.clinic.plans.catalogue import PLAN_KIND, defaults_for, profile_for
 from ketaflow.clinic.plans.handout import handout_context, handout_pdf
 from ketaflow.clinic.plans.models import Plan
-from ketaflow.clinic.plans.selectors import plan_get_for
+from ketaflow.clinic.plans.selectors import plan_get_for, weights_read_then_entered_in_error
 from ketaflow.clinic.scheduling.selectors import bookings_for_plan
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.plans.goal_catalogue import GoalProblems
@@ -78,6 +78,7 @@ def plan_detail(request, patient_id, plan_id: int):
         "patient": patient, "plan": plan, "sessions": sessions, "signing": signing,
         "sign_form": forms.SignForm(), "history": _history(plan),
         "bookings": bookings_for_plan(plan=plan), "chart_session": shown, "prediction": prediction,
+        "weights_in_error": weights_read_then_entered_in_error(plan),
     }  # fmt: skip
     return render(request, "plans/plan_detail.html", context)
 
