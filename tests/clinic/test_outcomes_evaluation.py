@@ -60,7 +60,7 @@ def test_a_new_diary_entry_makes_the_patient_stale_again(relapsed, patients, sta
 def test_each_stored_decision_is_audited_as_a_system_write(relapsed, patients):
     outcomes_evaluate_patient(patient=patients["ana"])
     kinds = set(AuditEntry.objects.filter(action="outcome.decide").values_list("detail__kind", flat=True))
-    assert kinds == {"course", "baseline", "response", "relapse", "proposal"}
+    assert kinds == {"course", "baseline", "response", "relapse", "proposal", "goals"}
     assert AuditEntry.objects.filter(action="proposal.create", patient_id=str(patients["ana"].pk)).count() == 1
 
 

@@ -22,6 +22,7 @@ class OutcomeDecision(models.Model):
         RESPONSE = "response", "Response after the series"
         RELAPSE = "relapse", "Relapse watch"
         PROPOSAL = "proposal", "Proposal"
+        GOALS = "goals", "Plan goals (as the plan states them)"
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="outcome_decisions")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="outcome_decisions")

@@ -7,6 +7,14 @@ from typing import Any
 
 from ketaflow.domain.outcomes.course import CourseOutcome, onset_as_dict
 from ketaflow.domain.outcomes.exact import fraction_text
+from ketaflow.domain.outcomes.goal_attainment import GoalAttainment, GoalResult
+from ketaflow.domain.plans.goal_catalogue import BY_METRIC
+
+GOALS_DESCRIBE = (
+    "Whether this patient's course reached the goals written in the plan, at the prescriber's thresholds: a "
+    "description of one course, not a claim that the treatment works. Response classes above use IMMPACT's fixed "
+    "thresholds."
+)
 
 
 def _pct(value: Fraction | None) -> str | None:
@@ -80,3 +88,40 @@ def decisions_from(out: CourseOutcome):
               "booster_protocol_code": getattr(p, "booster_protocol_code", None),
               "further_ketamine_proposed": getattr(p, "further_ketamine_proposed", None)}  # fmt: skip
     yield ("proposal", f"{p.kind}: {p.reason}", result, p.inputs, p.rule_version, p.source.as_dict())
+
+
+def _value(value) -> str | None:
+    return value if isinstance(value, str) or value is None else fraction_text(value)
+
+
+def _value_shown(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.1f}"
+
+
+def goal_result(g: GoalResult) -> dict[str, Any]:
+    entry = BY_METRIC.get(g.metric)
+    percent = g.metric.endswith("_percent_reduction")
+    return {
+        "metric": g.metric, "label": entry.label if entry else g.metric, "comparator": g.comparator,
+        "comparator_text": {">=": "≥", "<": "<", "in": "is"}.get(g.comparator, g.comparator),
+        "threshold": list(g.threshold) if isinstance(g.threshold, tuple) else fraction_text(g.threshold),
+        "threshold_text": g.threshold_text + (" % below baseline" if percent else ""),
+        "description": g.description, "status": g.status.value, "met": g.met, "reason": g.reason,
+        "baseline": _value(g.baseline), "latest": _value(g.latest), "compared": _value(g.compared),
+        "baseline_shown": _value_shown(g.baseline), "latest_shown": _value_shown(g.latest),
+        "compared_shown": _value_shown(g.compared) + (" %" if percent and g.compared is not None else ""),
+        "source": dict(g.goal_source) if g.goal_source else None,
+    }  # fmt: skip
+
+
+def goals_decision(attainment: GoalAttainment, *, goal_catalogue: str | None):
+    """(kind, summary, result, inputs, rule_version, source) of the plan-goals decision."""
+    result = {"summary": attainment.summary, "goal_catalogue": goal_catalogue, "describes": GOALS_DESCRIBE,
+              "not_judged": attainment.inputs.get("not_judged"),
+              "goals": [goal_result(g) for g in attainment.goals]}  # fmt: skip
+    inputs = attainment.inputs | {"goal_catalogue": goal_catalogue}
+    return ("goals", attainment.summary, result, inputs, attainment.rule_version, attainment.source.as_dict())

@@ -21,7 +21,7 @@ from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.infusions.models import InfusionSession
 from ketaflow.clinic.outcomes import mappers
 from ketaflow.clinic.outcomes.models import EvaluationState, OutcomeDecision, Proposal
-from ketaflow.clinic.outcomes.serialize import decisions_from
+from ketaflow.clinic.outcomes.serialize import decisions_from, goals_decision
 from ketaflow.clinic.plans.catalogue import defaults_for, profile_for
 from ketaflow.clinic.plans.models import Plan
 from ketaflow.clinic.plans.services import plan_create
@@ -29,6 +29,8 @@ from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.outcomes.adherence import diary_attention
 from ketaflow.domain.outcomes.course import RULE_VERSION as COURSE_RULE_VERSION
 from ketaflow.domain.outcomes.course import course_evaluate
+from ketaflow.domain.outcomes.goal_attainment import RULE_VERSION as GOALS_RULE_VERSION
+from ketaflow.domain.outcomes.goal_attainment import goal_attainment, goal_facts_from
 from ketaflow.domain.outcomes.proposals import BoosterProposal, ClinicalReviewProposal
 
 REVIEW_TRIGGER = "after-series"
@@ -136,9 +138,13 @@ def outcomes_evaluate_patient(*, patient, now: datetime | None = None, trigger: 
         rows = mappers.patient_rows(patient=patient)
         current = []
         for plan in rows.plans:
-            outcome = course_evaluate(mappers.course_facts(rows, plan), today=today)
+            facts = mappers.course_facts(rows, plan)
+            outcome = course_evaluate(facts, today=today)
+            # The plan's own goals, judged as the plan states them (the IMMPACT classes stay in "response").
+            goals = goals_decision(goal_attainment(plan.goals, goal_facts_from(facts, outcome)),
+                                   goal_catalogue=(plan.rule_versions or {}).get("goals"))  # fmt: skip
             by_kind = {}
-            for kind, summary, result, inputs, version, source in decisions_from(outcome):
+            for kind, summary, result, inputs, version, source in (*decisions_from(outcome), goals):
                 by_kind[kind] = _store_decision(
                     patient=patient, plan=plan, kind=kind, summary=summary, result=result, inputs=inputs,
                     rule_version=version, source=source, now=now, trigger=trigger,
@@ -164,7 +170,8 @@ def fingerprints(patient_ids, *, now: datetime) -> dict:
     ids = list(patient_ids)
     day = timezone.localdate(now).isoformat()
     schedules = DiaryScheduleEdit.objects.aggregate(m=Max("pk"))["m"] or 0  # a changed schedule re-evaluates everyone
-    parts: dict = {pk: [day, COURSE_RULE_VERSION, f"d{schedules}"] for pk in ids}
+    goals = "g" + GOALS_RULE_VERSION.removeprefix("goal-attainment-")  # short: the fingerprint column holds 200
+    parts: dict = {pk: [day, COURSE_RULE_VERSION, goals, f"d{schedules}"] for pk in ids}
     for row in (Assessment.objects.filter(patient_id__in=ids).values("patient_id")
                 .annotate(m=Max("pk"), n=Count("pk"))):  # fmt: skip
         parts[row["patient_id"]].append(f"a{row['m']}:{row['n']}")
