@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Schema
@@ -34,9 +35,43 @@ class OutcomeDecisionOut(Schema):
     decided_at: dt.datetime
 
 
+class GoalResultOut(Schema):
+    metric: str
+    label: str
+    comparator: str
+    threshold: str | list[str] = Field(description="a number as exact text, or the PGIC answers of the band")
+    threshold_text: str
+    description: str
+    status: Literal["met", "not met", "not evaluable"]
+    met: bool | None = Field(description="null when not evaluable: missing data never reads as not met")
+    reason: str
+    baseline: str | None = Field(description="the value a reduction is measured from (exact text, e.g. '43/7')")
+    latest: str | None = Field(description="the latest value (exact text; a PGIC answer for the PGIC goal)")
+    compared: str | None = Field(description="what was compared with the threshold: percent below baseline, "
+                                             "PHQ-9 total or PGIC answer")  # fmt: skip
+    source: dict | None = Field(description="the goal's own source (IMMPACT, Keith, or the prescriber's choice)")
+
+
+class GoalAttainmentOut(Schema):
+    decision_id: int
+    summary: str
+    describes: str = Field(description="what this is: a description of this patient's course, not a claim of efficacy")
+    not_judged: str | None = Field(description="why no goal is judged yet (e.g. the series is not over)")
+    goal_catalogue: str | None
+    goals: list[GoalResultOut]
+    inputs: dict
+    rule_version: str
+    source: dict
+    decided_at: dt.datetime
+
+
 class OutcomeCourseOut(Schema):
     plan_id: int
     decisions: dict[str, OutcomeDecisionOut]
+    goal_attainment: GoalAttainmentOut | None = Field(
+        description="the plan's own goals, met / not met / not evaluable at the prescriber's thresholds "
+        "(the IMMPACT response classes are in decisions.response)"
+    )
 
 
 class OutcomeProposalOut(Schema):
@@ -86,11 +121,22 @@ class ProposalDismissIn(Schema):
     reason: SafeStr = Field(min_length=1, max_length=300, description="why the proposal is dismissed")
 
 
+def _goal_attainment(decision) -> dict | None:
+    if decision is None:
+        return None
+    r = decision.result
+    return {"decision_id": decision.pk, "summary": r.get("summary", decision.summary), "describes": r.get("describes", ""),
+            "not_judged": r.get("not_judged"), "goal_catalogue": r.get("goal_catalogue"), "goals": r.get("goals", []),
+            "inputs": decision.inputs, "rule_version": decision.rule_version, "source": decision.source,
+            "decided_at": decision.decided_at}  # fmt: skip
+
+
 def _summary(patient) -> dict:
     decisions = selectors.current_decisions(patient=patient)
     return {
         "patient_id": patient.pk,
-        "courses": [{"plan_id": pid, "decisions": kinds} for pid, kinds in decisions.items()],
+        "courses": [{"plan_id": pid, "decisions": kinds, "goal_attainment": _goal_attainment(kinds.get("goals"))}
+                    for pid, kinds in decisions.items()],  # fmt: skip
         "proposals": selectors.proposals_for_patient(patient=patient),
         "diary": selectors.diary_state(patient=patient),
     }
@@ -99,7 +145,9 @@ def _summary(patient) -> dict:
 @operation("get", "/patients/{patient_id}/outcomes", "outcome_summary", response={200: OutcomeSummaryOut, **errors(404)}, tags=TAGS)
 def outcome_summary(request, patient_id: uuid.UUID):
     """The stored response summary of each signed plan (baseline, IMMPACT classes, PGIC, FIQR, PHQ-9, relapse,
-    proposal), each decision with its inputs, rule version and source. Evaluates first; stores only changes."""
+    proposal), each decision with its inputs, rule version and source, and whether the plan's own goals are
+    met (goal_attainment: a description of this course at the prescriber's thresholds, no claim of efficacy).
+    Evaluates first; stores only changes."""
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="outcomes.view")
     services.outcomes_evaluate_if_stale(patient=patient, trigger="api")
     return _summary(patient)
