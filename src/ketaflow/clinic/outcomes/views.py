@@ -15,9 +15,12 @@ from ketaflow.clinic.outcomes import selectors, services
 from ketaflow.clinic.outcomes.models import Proposal
 from ketaflow.clinic.outcomes.timeline import timeline_input
 from ketaflow.clinic.patients.selectors import patient_get
-from ketaflow.clinic.plans.forms import PlanForm
+from ketaflow.clinic.plans.catalogue import PLAN_KIND
+from ketaflow.clinic.plans.forms import GoalsForm, PlanForm
 from ketaflow.clinic.plans.models import Plan
 from ketaflow.domain.errors import DomainValidationError
+from ketaflow.domain.plans.goal_catalogue import GoalProblems
+from ketaflow.domain.plans.goals import default_goals
 from ketaflow.reports.timeline import timeline_svg
 
 
@@ -79,18 +82,24 @@ def booster_draft(request, proposal_id: int):
         return redirect("outcomes:patient", patient_id=proposal.patient_id)
     form = PlanForm(request.POST or None, initial=services.booster_initial(proposal))
     form.fields["protocol"].choices = [(proposal.booster_protocol_code, proposal.booster_protocol_code)]
-    if request.method == "POST" and form.is_valid():
+    # The plan page's goal table: the booster protocol's plan type starts ticked, as on a new plan.
+    kind_defaults = [g.as_dict() for g in default_goals(PLAN_KIND.get(proposal.booster_protocol_code, "booster"))]
+    goals_form = GoalsForm(request.POST or None, initial=GoalsForm.initial_for(kind_defaults))
+    if request.method == "POST" and all([form.is_valid(), goals_form.is_valid()]):
         data = dict(form.cleaned_data)
         data.pop("protocol")
         try:
-            plan = services.booster_draft(actor=request.user, request=request, proposal=proposal, **data)
+            plan = services.booster_draft(actor=request.user, request=request, proposal=proposal,
+                                          goals=goals_form.rows(), **data)  # fmt: skip
+        except GoalProblems as exc:
+            goals_form.add_problems(exc)
         except DomainValidationError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, "Booster plan drafted from the proposal: review the dose checks and sign.")
             return redirect("plans:detail", patient_id=proposal.patient_id, plan_id=plan.pk)
-    context = {"patient": proposal.patient, "proposal": proposal, "form": form}
-    return render(request, "outcomes/booster_form.html", context, status=422 if form.errors else 200)
+    context = {"patient": proposal.patient, "proposal": proposal, "form": form, "goals_form": goals_form}
+    return render(request, "outcomes/booster_form.html", context, status=422 if form.errors or goals_form.errors else 200)
 
 
 @require_POST
