@@ -191,8 +191,10 @@ def test_every_chart_section_form_carries_a_key_and_an_htmx_repost_adds_one_alle
     chart = client.get(reverse("patients:chart", args=[patients["ana"].pk])).content.decode()
     forms = re.findall(r"<form method=\"post\".*?</form>", chart, flags=re.S)
     sections = ("measurements", "allergies", "medications", "conditions", "therapies")
-    writing = [f for f in forms if any(f"/{s}/" in f.split(">", 1)[0] for s in sections)]
+    writing = [f for f in forms if any(f'/{s}/"' in f.split(">", 1)[0] for s in sections)]
     assert len(writing) == 5 and all('name="idempotency_key"' in f for f in writing)
+    in_error = [f for f in forms if "/entered-in-error/" in f.split(">", 1)[0]]
+    assert in_error and all('name="idempotency_key"' in f for f in in_error)
     key = str(uuid.uuid4())
     url = reverse("patients:allergy_add", args=[patients["ana"].pk])
     data = {"substance": "Latex", "severity": "mild", "idempotency_key": key}
