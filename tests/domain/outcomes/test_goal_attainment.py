@@ -108,6 +108,7 @@ def test_fiqr_improved_exactly_14_percent_meets_the_fiqr_goal():
 def test_a_fiqr_that_got_worse_is_not_met_with_a_negative_reduction():
     result = one(FIQR_14, intake_fiqr_total=50, latest_fiqr_total=60)
     assert result.status is GoalStatus.NOT_MET and result.compared == -20
+    assert result.reason == "FIQR 60 vs baseline 50: 20 % above baseline (goal: at least 14 % below)"
 
 
 def test_phq9_total_goal_is_strictly_below_the_threshold():

@@ -102,6 +102,12 @@ def _value_shown(value) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):.1f}"
 
 
+def _percent_shown(value: Fraction | None) -> str:
+    if value is None:
+        return "—"
+    return f"{_value_shown(value)} % below" if value >= 0 else f"{_value_shown(-value)} % above"
+
+
 def goal_result(g: GoalResult) -> dict[str, Any]:
     entry = BY_METRIC.get(g.metric)
     percent = g.metric.endswith("_percent_reduction")
@@ -113,7 +119,7 @@ def goal_result(g: GoalResult) -> dict[str, Any]:
         "description": g.description, "status": g.status.value, "met": g.met, "reason": g.reason,
         "baseline": _value(g.baseline), "latest": _value(g.latest), "compared": _value(g.compared),
         "baseline_shown": _value_shown(g.baseline), "latest_shown": _value_shown(g.latest),
-        "compared_shown": _value_shown(g.compared) + (" %" if percent and g.compared is not None else ""),
+        "compared_shown": _percent_shown(g.compared) if percent else _value_shown(g.compared),
         "source": dict(g.goal_source) if g.goal_source else None,
     }  # fmt: skip
 

@@ -219,8 +219,9 @@ def goal_attainment(goals: Sequence[Goal | Mapping[str, Any]], facts: GoalFacts)
             else:
                 reduction = percent_reduction(base, latest)
                 status = GoalStatus.MET if reduction >= threshold else GoalStatus.NOT_MET  # type: ignore[operator]
-                reason = (f"{name} {_num(latest)} vs baseline {_num(base)}: {_num(reduction)} % below baseline "
-                          f"({'≥' if status is GoalStatus.MET else '<'} {_num(threshold)} %)")  # fmt: skip
+                change = f"{_num(reduction)} % below" if reduction >= 0 else f"{_num(-reduction)} % above"
+                reason = (f"{name} {_num(latest)} vs baseline {_num(base)}: {change} baseline "
+                          f"(goal: at least {_num(threshold)} % below)")  # fmt: skip
                 results.append(result(status, reason, threshold, base, latest, reduction))
         elif metric == "phq9_total":
             if phq9_latest is None:
