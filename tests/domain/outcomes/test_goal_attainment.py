@@ -1,6 +1,7 @@
 """Goal attainment: each goal the plan states, met / not met / not evaluable, on exact fractions."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -50,6 +51,12 @@ def test_a_prescriber_threshold_of_40_percent_is_judged_at_40_not_at_immpacts_30
     assert (
         one(goal, baseline_pain_nrs=8, latest_pain_nrs=Fraction(24, 5)).status is GoalStatus.MET
     )  # exactly 40 %
+
+
+def test_a_threshold_given_as_a_decimal_or_float_is_read_exactly():
+    for threshold in (Decimal("30"), 30.0, "30", Fraction(30)):
+        goal = {"metric": "pain_nrs_percent_reduction", "comparator": ">=", "threshold": threshold}
+        assert one(goal, baseline_pain_nrs=7, latest_pain_nrs=4.9).status is GoalStatus.MET
 
 
 def test_a_mean_baseline_that_is_a_repeating_fraction_meets_the_goal_exactly_at_threshold():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -199,7 +200,7 @@ def goal_attainment(goals: Sequence[Goal | Mapping[str, Any]], facts: GoalFacts)
                                             "a list of PGIC answers")  # fmt: skip
             threshold: Fraction | tuple[str, ...] = tuple(raw)
         else:
-            if isinstance(raw, bool) or not isinstance(raw, int | str | Fraction):
+            if isinstance(raw, bool) or not isinstance(raw, int | str | Fraction | Decimal | float):
                 raise DomainValidationError(f"goals.{metric}.threshold", f"{raw!r} is not a number")
             threshold = exact_in_range(raw, f"goals.{metric}.threshold", 0, 100)
         if facts.not_judged:
