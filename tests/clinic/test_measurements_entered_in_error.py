@@ -267,3 +267,16 @@ def test_the_check_in_refuses_a_session_whose_plan_doses_on_a_weight_marked_in_e
     assert Plan.objects.get(pk=session.plan_id).dosing_weight_kg == Decimal("68.5")  # the signed plan keeps it
     facts = checkin_facts(session, now=now, pre_vitals_recorded=True, hours_since_last=None)
     assert not facts.weight_usable and "entered in error" in facts.weight_reason
+
+
+def test_the_demo_clinic_shows_a_weight_typed_in_pounds_marked_in_error_and_doses_on_the_kilogram_one():
+    from ketaflow.clinic.patients.models import BodyMeasurement
+    from ketaflow.clinic.plans.dosing import recorded_weights
+    from ketaflow.synth.demo import seed_demo_clinic
+
+    seed_demo_clinic(patients=7)
+    marked = BodyMeasurement.objects.exclude(entered_in_error_at=None).select_related("patient").get()
+    assert marked.entered_in_error_reason.startswith("typed in pounds")
+    weights = recorded_weights(marked.patient, as_of=timezone.localdate())
+    assert weights and all(w.weight_kg != float(marked.weight_kg) for w in weights)
+    assert patient_chart(patient=marked.patient).latest_measurement.weight_kg < marked.weight_kg

@@ -107,7 +107,22 @@ def seed_demo_clinic(*, patients: int = 20, seed: int = 20261122, today: date | 
         from ketaflow.synth.diary import seed_diaries
 
         logins += seed_diaries(created[3:4], rng=rng, password_for=demo_password)
+        if len(created) >= 7:
+            _seed_weight_entered_in_error(created[6], desk=desk, nurse=nurse, today=today)
     return logins
+
+
+def _seed_weight_entered_in_error(patient, *, desk, nurse, today: date) -> None:
+    """A weight typed in pounds at the desk, marked entered in error by the nurse: the chart shows it struck
+    through with the reason, and the current weight stays the one measured in kg."""
+    right = patient.measurements.current().first()
+    pounds = min(Decimal("300"), (right.weight_kg * Decimal("2.2046")).quantize(Decimal("0.1")))
+    typo = services.measurement_add(actor=desk, patient=patient, today=today, weight_kg=pounds,
+                                    height_cm=right.height_cm, measured_on=today)  # fmt: skip
+    services.measurement_mark_in_error(
+        actor=nurse, patient=patient, measurement_id=typo.pk,
+        reason=f"typed in pounds: {pounds} lb is {right.weight_kg} kg, as weighed on {right.measured_on}",
+    )  # fmt: skip
 
 
 INTAKE = ("pain_nrs_current", "pain_nrs_average_7d", "fiqr", "acr_fm_2016", "phq9", "gad7")
