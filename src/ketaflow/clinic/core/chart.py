@@ -10,6 +10,7 @@ from ketaflow.clinic.assessments.selectors import (
     latest_by_instrument,
     tasks_for_patient,
 )
+from ketaflow.clinic.infusions.models import InfusionSession
 from ketaflow.clinic.patients.selectors import TimelineEvent
 from ketaflow.clinic.plans.models import Plan
 from ketaflow.clinic.scheduling.selectors import bookings_for_plans, upcoming_for_patient
@@ -39,10 +40,26 @@ def _assessment_events(assessments) -> list[TimelineEvent]:
     return events
 
 
+STATUS_WORDS = {"running": "running", "paused": "paused", "recovery": "in recovery", "discharged": "discharged",
+                "stopped_early": "stopped early"}  # fmt: skip
+
+
+def _infusion_events(patient) -> tuple[list[TimelineEvent], int]:
+    """Each infusion given (started), newest 50, with the delivered dose; and how many were given in all."""
+    given = InfusionSession.objects.filter(patient=patient, status__in=tuple(STATUS_WORDS), started_at__isnull=False)
+    events = []
+    for s in given.select_related("plan_session").order_by("-started_at")[:50]:
+        dose = (s.delivered or {}).get("dose_mg")
+        detail = f"{float(dose):.1f} mg delivered · {STATUS_WORDS[s.status]}" if dose is not None else STATUS_WORDS[s.status]
+        events.append(TimelineEvent(s.started_at, "infusion", f"Infusion {s.plan_session.index} given", detail))
+    return events, given.count()
+
+
 def chart_extras(*, patient, timeline: list) -> dict:
     assessments = assessments_for_patient(patient=patient)
     screening = latest_screening(patient=patient)
-    events = list(timeline) + _assessment_events(assessments)
+    infusions, infusions_given = _infusion_events(patient)
+    events = list(timeline) + _assessment_events(assessments) + infusions
     if screening:
         events.append(TimelineEvent(screening.run_at, "screening", f"Screening: {screening.outcome_label}", screening.indication))
     events.sort(key=lambda e: e.at, reverse=True)
@@ -70,4 +87,5 @@ def chart_extras(*, patient, timeline: list) -> dict:
             (i, INSTRUMENTS[i].definition.title, latest.get(i)) for i in PORTAL_INTAKE
         ],
         "timeline": events[:50],
+        "infusions_given": infusions_given,
     }
