@@ -44,6 +44,7 @@ def test_a_prescribers_change_is_in_force_for_the_patients_diary_with_its_reason
     assert entry.object_id == "fibromyalgia_induction#1" and entry.detail["why"] == FORM["why"]
     listing = client_for(staff["nurse"]).get(reverse("diaries:schedules")).content.decode()
     assert "edit 1 by" in listing and FORM["why"] in listing
+    assert "PHQ-9 on days 2, 10, then every 45 days" in listing and "pain now, pain 24-h average, sleep, fatigue" in listing
 
 
 @pytest.mark.parametrize(("field", "value", "says"), [

@@ -19,6 +19,8 @@ EDITABLE = ("post_series_offsets_days", "monthly_every_days", "pgic_offsets_days
             "post_series_items", "baseline_days", "follow_up_days")  # fmt: skip
 QUESTIONNAIRES = ("fiqr", "phq9", "gad7")  # the ones with a grace period and expiry in the schedule rule
 WHY_MAX = 500
+LABELS = {"pain_nrs_current": "pain now", "pain_nrs_average_24h": "pain 24-h average", "sleep_quality_nrs": "sleep",
+          "fatigue_nrs": "fatigue", "fiqr": "FIQR", "phq9": "PHQ-9", "gad7": "GAD-7", "pgic": "PGIC"}  # fmt: skip
 
 
 class ScheduleChanged(Exception):
@@ -35,6 +37,21 @@ class ProtocolSchedule:
     @property
     def number(self) -> int:
         return self.edit.number if self.edit else 0
+
+    def _labels(self, ids) -> str:
+        return ", ".join(LABELS.get(i, i) for i in ids) or "none"
+
+    @property
+    def daily_labels(self) -> str:
+        return self._labels(self.policy.daily_items)
+
+    @property
+    def weekly_labels(self) -> str:
+        return self._labels(self.policy.weekly_items)
+
+    @property
+    def post_series_labels(self) -> str:
+        return self._labels(self.policy.post_series_items)
 
 
 def _table_for(protocol_code: str, edit: DiaryScheduleEdit | None) -> dict:
