@@ -52,3 +52,12 @@ def test_a_limit_above_the_lookback_is_refused():
     with pytest.raises(DomainValidationError) as err:
         AttentionPolicy(missed_daily_limit=9, lookback_days=7)
     assert err.value.field == "missed_daily_limit"
+
+
+def test_an_overdue_questionnaire_is_named_as_staff_name_it_and_kept_by_id_in_the_inputs():
+    done = [e for e in questionnaires_done() if e.instrument != "fiqr"]
+    later = diary_status(SERIES, pain_on(range(-1, 8)) + done, now=NOW + timedelta(days=2), zone_name="UTC", patient_ref="p")
+    result = diary_attention(later)  # the FIQR due on 19 November is past its 2-day grace on the 22nd
+    assert result.needed and any(o.startswith("FIQR due ") for o in result.overdue)
+    assert "overdue: FIQR due" in result.reason
+    assert any(o.startswith("fiqr due ") for o in result.inputs["overdue"])

@@ -38,10 +38,15 @@ class AttentionPolicy:
             )
 
 
+# How staff name the questionnaires in a reason (the inputs keep the instrument ids).
+SHORT_NAMES = {"fiqr": "FIQR", "phq9": "PHQ-9", "gad7": "GAD-7", "pgic": "PGIC", "pain_nrs_current": "pain now",
+               "pain_nrs_average_24h": "pain 24-h average", "sleep_quality_nrs": "sleep", "fatigue_nrs": "fatigue"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class DiaryAttention:
     needed: bool
-    overdue: tuple[str, ...]  # "phq9 due 2026-11-20"
+    overdue: tuple[str, ...]  # "PHQ-9 due 2026-11-20"
     missed_daily_days: int
     reason: str
     inputs: dict[str, Any]
@@ -55,9 +60,8 @@ def diary_attention(
     schedule = schedule or DiarySchedulePolicy()
     policy = policy or AttentionPolicy()
     since = status.today - timedelta(days=policy.lookback_days)
-    overdue = tuple(
-        f"{i.instrument} due {i.due_day.isoformat()}" for i in status.items if i.status == "overdue"
-    )
+    late = [i for i in status.items if i.status == "overdue"]
+    overdue = tuple(f"{SHORT_NAMES.get(i.instrument, i.instrument)} due {i.due_day.isoformat()}" for i in late)
     # Several daily items share a day: a day is missed when none of them was filled (a skipped fatigue
     # rating on a day with a pain entry is not a missed diary day).
     daily = [i for i in status.items if schedule.group(i.instrument) == "daily" and since <= i.due_day < status.today]
@@ -68,7 +72,8 @@ def diary_attention(
         parts.append("overdue: " + ", ".join(overdue))
     if len(missed_days) >= policy.missed_daily_limit:
         parts.append(f"{len(missed_days)} of the last {policy.lookback_days} diary days missed")
-    inputs = {"today": status.today.isoformat(), "overdue": list(overdue), "missed_daily_days": len(missed_days)}
+    inputs = {"today": status.today.isoformat(), "overdue": [f"{i.instrument} due {i.due_day.isoformat()}" for i in late],
+              "missed_daily_days": len(missed_days)}  # fmt: skip
     return DiaryAttention(
         bool(parts), overdue, len(missed_days), "; ".join(parts) or "diary up to date", inputs,
         policy.version, policy.source,
