@@ -17,11 +17,14 @@ grid (a grid step ending in the band counts whole, so its resolution is the grid
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from ketaflow.domain import units
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.pk.disposition import disposition
 from ketaflow.domain.pk.models import PARAMETER_NAMES, PKModel, model_get
@@ -217,7 +220,8 @@ def iter_population_chunks(
     """Yield results chunk by chunk (bounded memory). See :func:`simulate_population` for arguments."""
     pk_model = model_get(model) if isinstance(model, str) else model
     weights = np.asarray(weights_kg, dtype=float).reshape(-1)
-    if weights.size == 0 or np.any(~np.isfinite(weights)) or np.any(weights <= 0):
+    # min/max instead of isfinite/any: the same verdict (NaN propagates through both) in two passes.
+    if weights.size == 0 or not (weights.min() > 0 and weights.max() < math.inf):
         raise DomainValidationError("weights_kg", "must be a non-empty array of finite weights > 0", "> 0 kg")
     if variability is not None and rng is None:
         raise DomainValidationError("rng", "a seeded numpy Generator is required with variability", "np.random.Generator")
@@ -227,23 +231,18 @@ def iter_population_chunks(
         raise DomainValidationError("chunk_size", f"must be >= 1, got {chunk_size}", ">= 1")
     t_out = output_grid(program.end_min + 120.0 if end_min is None else end_min, step_min) if t_min is None \
         else np.asarray(t_min, dtype=float)
-    if t_out.ndim != 1 or t_out.size == 0 or np.any(t_out < 0) or np.any(np.diff(t_out) <= 0):
-        raise DomainValidationError("t_min", "must be strictly increasing times >= 0", "sorted, >= 0")
+    fast = _FAST_PATH and engine == "numba" and disposition_method in (None, "jacobi") \
+        and pk_model.n_compartments == 3
+    structure = _structure(program, t_out) if fast else None
+    if structure is None:
+        _check_grid(t_out)
     # numba is imported (and its cache loaded) only when a population is simulated, so pages that
     # only draw one patient's curve do not pay for it.
     from ketaflow.domain.pk import kernels
 
-    kernel = kernels.population_kernel_numba if engine == "numba" else kernels.population_kernel_numpy
     for start in range(0, weights.size, chunk_size):
         stop = min(start + chunk_size, weights.size)
         w = weights[start:stop]
-        volumes, clearances = sample_parameters(pk_model, w, variability, rng)
-        method = disposition_method or ("jacobi" if engine == "numba" else "eigh")
-        disp = disposition(volumes, clearances, method=method)
-        lam, coef = _pad3(disp.lambda_per_min, 1.0), _pad3(disp.coef_per_l, 0.0)
-        timeline = resolve(program, w)
-        plan = _plan(timeline, t_out)
-        e, u, g, q, ba = _step_tables(plan, lam, coef, timeline)
         n = w.size
         if keep_curves:
             curves = curves_out if curves_out is not None and curves_out.shape == (t_out.size, n) \
@@ -251,10 +250,154 @@ def iter_population_chunks(
         else:
             curves = np.empty((0, n))
         cmax, tmax, auc, tib = np.full(n, -np.inf), np.zeros(n), np.zeros(n), np.zeros(n)
-        kernel(plan.kind, plan.bolus_of_point, plan.out_of_point, plan.out_dt, plan.t_points, e, u, g, q, ba,
-               float(band_mg_per_l[0]), float(band_mg_per_l[1]), curves, bool(keep_curves), bool(summaries),
-               cmax, tmax, auc, tib)
+        if structure is not None:
+            _run_chunk_fast(kernels, structure, pk_model, w, variability, rng, band_mg_per_l, curves,
+                            keep_curves, summaries, cmax, tmax, auc, tib)
+        else:
+            _run_chunk_general(kernels, program, t_out, pk_model, w, variability, rng, band_mg_per_l, curves,
+                               keep_curves, summaries, engine, disposition_method, cmax, tmax, auc, tib)
         yield PopulationChunk(start, stop, cmax, tmax, auc, tib, curves if keep_curves else None)
+
+
+def _check_grid(t_out: np.ndarray) -> None:
+    if t_out.ndim != 1 or t_out.size == 0 or np.any(t_out < 0) or np.any(np.diff(t_out) <= 0):
+        raise DomainValidationError("t_min", "must be strictly increasing times >= 0", "sorted, >= 0")
+
+
+def _run_chunk_general(kernels, program, t_out, pk_model, w, variability, rng, band_mg_per_l, curves, keep_curves,
+                       summaries, engine, disposition_method, cmax, tmax, auc, tib) -> None:
+    """The reference route, step by step in numpy; the fast route is tested bit-for-bit against it."""
+    kernel = kernels.population_kernel_numba if engine == "numba" else kernels.population_kernel_numpy
+    volumes, clearances = sample_parameters(pk_model, w, variability, rng)
+    method = disposition_method or ("jacobi" if engine == "numba" else "eigh")
+    disp = disposition(volumes, clearances, method=method)
+    lam, coef = _pad3(disp.lambda_per_min, 1.0), _pad3(disp.coef_per_l, 0.0)
+    timeline = resolve(program, w)
+    plan = _plan(timeline, t_out)
+    e, u, g, q, ba = _step_tables(plan, lam, coef, timeline)
+    kernel(plan.kind, plan.bolus_of_point, plan.out_of_point, plan.out_dt, plan.t_points, e, u, g, q, ba,
+           float(band_mg_per_l[0]), float(band_mg_per_l[1]), curves, bool(keep_curves), bool(summaries),
+           cmax, tmax, auc, tib)
+
+
+# --- fast route: numba engine, 3 compartments, Jacobi -------------------------------------------------
+# Everything about a (programme, output grid) pair that does not depend on weight (the plan, which
+# infusion runs at which breakpoint, the unit factors) is worked out once and kept in a small LRU;
+# per call only the weights go through two compiled functions (kernels.population_setup_numba and
+# population_run_numba) with numpy's exp/expm1 between them. Set to False to force the general route.
+_FAST_PATH = True
+_STRUCTURES: OrderedDict = OrderedDict()
+_STRUCTURES_LOCK = threading.Lock()
+_STRUCTURES_MAX = 16
+_NO_MICRO = np.empty(0)
+
+
+@dataclass(frozen=True)
+class _Structure:
+    """The weight-independent part of a population call: its plan, and resolve()'s rate and dose terms.
+
+    ``active`` (B, I) tells which of the I infusions with a duration (programme order) runs from each
+    breakpoint; ``infusion_value`` is mg/kg/h where ``infusion_per_kg`` (as resolve() multiplies by
+    weight, then converts to /min) and mg/min otherwise. Boluses likewise, ``bolus_row`` naming the
+    distinct bolus time each adds to.
+    """
+
+    plan: _Plan
+    active: np.ndarray
+    infusion_per_kg: np.ndarray
+    infusion_value: np.ndarray
+    n_bolus_times: int
+    bolus_row: np.ndarray
+    bolus_per_kg: np.ndarray
+    bolus_value: np.ndarray
+
+
+def _structure(program: Program, t_out: np.ndarray) -> _Structure | None:
+    """The cached structure for (program, t_out), building and checking it on a miss; None when the
+    general route should run instead (its errors then come in its own order)."""
+    if t_out.ndim != 1:
+        return None
+    try:
+        key = (program, t_out.tobytes())
+        hash(key)
+    except TypeError:  # a programme built with lists: still valid, just not cacheable
+        return None
+    with _STRUCTURES_LOCK:
+        found = _STRUCTURES.get(key)
+        if found is not None:
+            _STRUCTURES.move_to_end(key)
+            return found
+    _check_grid(t_out)
+    try:
+        built = _build_structure(program, t_out.copy())  # a copy: the caller may reuse its array
+    except (DomainValidationError, ValueError, TypeError, OverflowError):
+        return None
+    with _STRUCTURES_LOCK:
+        _STRUCTURES[key] = built
+        while len(_STRUCTURES) > _STRUCTURES_MAX:
+            _STRUCTURES.popitem(last=False)
+    return built
+
+
+def _build_structure(program: Program, t_out: np.ndarray) -> _Structure:
+    # resolve() for one unit weight gives the breakpoints and bolus times (they do not depend on
+    # weight) and raises its own errors for an unresolvable unit.
+    timeline = resolve(program, np.ones(1))
+    breakpoints = timeline.breakpoints_min
+    conc = program.bag_concentration_mg_per_ml
+    columns, per_kg, values = [], [], []
+    for inf in program.infusions:  # as resolve() does, term by term
+        if inf.duration_min == 0:
+            continue
+        columns.append((breakpoints >= inf.start_min) & (breakpoints < inf.end_min))
+        if inf.rate.unit in (units.MG_PER_KG_PER_H, units.MG_PER_KG_PER_MIN):
+            per_kg.append(True)
+            values.append(units.rate_to_mg_per_h(inf.rate, weight_kg=1.0))
+        else:
+            per_kg.append(False)
+            values.append(units.mg_per_h_to_mg_per_min(units.rate_to_mg_per_h(inf.rate, conc_mg_per_ml=conc)))
+    active = np.stack(columns, axis=1) if columns else np.zeros((breakpoints.size, 0), dtype=bool)
+    times = timeline.bolus_times_min.tolist()
+    rows, bolus_per_kg, bolus_values = [], [], []
+    for b in program.boluses:
+        rows.append(times.index(b.t_min))
+        bolus_per_kg.append(b.dose.unit == units.MG_PER_KG)
+        bolus_values.append(b.dose.value if b.dose.unit == units.MG_PER_KG else units.dose_to_mg(b.dose, conc_mg_per_ml=conc))
+    return _Structure(
+        plan=_plan(timeline, t_out),
+        active=np.ascontiguousarray(active),
+        infusion_per_kg=np.array(per_kg, dtype=bool),
+        infusion_value=np.array(values, dtype=float),
+        n_bolus_times=len(times),
+        bolus_row=np.array(rows, dtype=np.int64),
+        bolus_per_kg=np.array(bolus_per_kg, dtype=bool),
+        bolus_value=np.array(bolus_values, dtype=float),
+    )
+
+
+def _run_chunk_fast(kernels, structure: _Structure, pk_model: PKModel, w, variability, rng, band_mg_per_l, curves,
+                    keep_curves, summaries, cmax, tmax, auc, tib) -> None:
+    n = w.size
+    plan = structure.plan
+    if variability is None and pk_model.parameterisation == "micro_constants":
+        k = dict(pk_model.k_per_min)
+        micro = np.array([pk_model.v1_l_per_kg, k["k10"], k["k12"], k["k13"], k["k21"], k["k31"]])
+        volumes, clearances = np.empty((n, 3)), np.empty((n, 3))
+    else:
+        micro = _NO_MICRO
+        volumes, clearances = sample_parameters(pk_model, w, variability, rng)
+        volumes, clearances = np.ascontiguousarray(volumes), np.ascontiguousarray(clearances)
+    lam_t, coef_t, neg_x = np.empty((3, n)), np.empty((3, n)), np.empty((plan.kind_dt.size, 3, n))
+    if not kernels.population_setup_numba(w, micro, volumes, clearances, plan.kind_dt, lam_t, coef_t, neg_x):
+        raise DomainValidationError("parameters", "volumes and clearances must be finite and > 0", "> 0")
+    e = np.exp(neg_x)
+    kernels.population_run_numba(
+        plan.kind, plan.bolus_of_point, plan.out_of_point, plan.out_dt, plan.t_points, plan.kind_dt,
+        plan.kind_rate_index, structure.active, structure.infusion_per_kg, structure.infusion_value,
+        units.MIN_PER_H, structure.n_bolus_times, structure.bolus_row, structure.bolus_per_kg,
+        structure.bolus_value, w, lam_t, coef_t, e, np.expm1(neg_x, out=neg_x),
+        float(band_mg_per_l[0]), float(band_mg_per_l[1]), curves, bool(keep_curves), bool(summaries),
+        cmax, tmax, auc, tib)
 
 
 def simulate_population(
@@ -308,13 +451,17 @@ def simulate_population(
             progress(chunk.stop, weights.size)
     t_out = output_grid(program.end_min + 120.0 if end_min is None else end_min, step_min) if t_min is None \
         else np.asarray(t_min, dtype=float)
+    def joined(field: str) -> np.ndarray:
+        # one chunk: its arrays are already the result's, nobody else holds them
+        return getattr(parts[0], field) if len(parts) == 1 else np.concatenate([getattr(c, field) for c in parts])
+
     return PopulationResult(
         t_min=t_out,
         weights_kg=weights,
-        cmax_mg_per_l=np.concatenate([c.cmax_mg_per_l for c in parts]),
-        tmax_min=np.concatenate([c.tmax_min for c in parts]),
-        auc_mg_min_per_l=np.concatenate([c.auc_mg_min_per_l for c in parts]),
-        time_in_band_min=np.concatenate([c.time_in_band_min for c in parts]),
+        cmax_mg_per_l=joined("cmax_mg_per_l"),
+        tmax_min=joined("tmax_min"),
+        auc_mg_min_per_l=joined("auc_mg_min_per_l"),
+        time_in_band_min=joined("time_in_band_min"),
         band_mg_per_l=(float(band_mg_per_l[0]), float(band_mg_per_l[1])),
         curves_mg_per_l=curves_all,
         model_code=pk_model.code,
