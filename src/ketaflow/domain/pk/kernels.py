@@ -198,7 +198,18 @@ def _rotate_all(app, aqq, apq, arp, arq, vp, vq):  # pragma: no cover - compiled
     r is the third index; (vp, vq) are first-row entries of the eigenvector matrix, the only row
     needed. Branch-free over the batch (a negligible a_pq gets t = 0, the identity rotation), so the
     compiler runs several matrices in SIMD lanes: one matrix alone is bound by sqrt/div latency.
-    Returns how many rotations were not the identity."""
+    Returns how many rotations were not the identity.
+
+    A pass in which every rotation would be the identity (the last sweep always is one, and for
+    similar matrices often a pass before it) changes nothing but a_pq := 0: with t = 0 every other
+    entry comes back exactly (x − 0·y = x for finite y). So such a pass is found by a cheap scan
+    without divisions or square roots, which stops at the first matrix that does rotate, and is
+    replaced by its only effect. Saves about a quarter of the solver's time, same numbers (tested
+    against the unshortened solver)."""
+    if _no_rotation(app, aqq, apq, arp, arq, vp, vq):
+        for m in range(app.shape[0]):
+            apq[m] = 0.0
+        return 0
     active_count = 0
     for m in range(app.shape[0]):
         p, q, x = app[m], aqq[m], apq[m]
@@ -224,6 +235,25 @@ def _rotate_all(app, aqq, apq, arp, arq, vp, vq):  # pragma: no cover - compiled
         vq[m] = wq + sn * (wp - tau * wq)
         active_count += 1 if active else 0
     return active_count
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _no_rotation(app, aqq, apq, arp, arq, vp, vq):  # pragma: no cover - compiled
+    """True if :func:`_rotate_all` would rotate no matrix and every entry it touches is finite (0·inf
+    would be NaN, so a non-finite entry keeps the full pass). Matrices of one population tend to
+    converge together, so the first one decides most passes at once; the rest is counted, not
+    branched on, so that the compiler vectorises it (~0.7 µs per 1000 matrices, a pass is ~3 µs)."""
+    rotates = 0
+    for stop in (1, app.shape[0]):
+        for m in range(stop):
+            p, q = abs(app[m]), abs(aqq[m])
+            g = 100.0 * abs(apq[m])
+            # x − x is NaN exactly when x is inf or NaN
+            spread = (arp[m] - arp[m]) + (arq[m] - arq[m]) + (vp[m] - vp[m]) + (vq[m] - vq[m]) + (p - p) + (q - q)
+            rotates += np.int64(p + g != p) + np.int64(q + g != q) + np.int64(spread != 0.0)
+        if rotates:
+            return False
+    return True
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -301,33 +331,34 @@ def _jacobi3(a00, a11, a22, a01, a02, a12, eigenvalues, first_row):  # pragma: n
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def population_setup_numba(weights, micro, volumes, clearances, kind_dt, lam_t, coef_t, neg_x):  # pragma: no cover
+def population_setup_numba(weights, micro, volumes_t, clearances_t, kind_dt, lam_t, coef_t, neg_x):  # pragma: no cover
     """λ, A (3, N) and −λ·Δt (K, 3, N) for the exponentials; False if a volume or clearance is not > 0.
 
-    ``micro`` is empty when ``volumes``/``clearances`` (N, 3) are given, or [V1/kg, k10, k12, k13, k21,
-    k31] to fill them from ``weights`` as PKModel.typical_parameters does for a micro-constant model."""
+    ``micro`` is empty when ``volumes_t``/``clearances_t`` (3, N) are given, or [V1/kg, k10, k12, k13,
+    k21, k31] to fill them from ``weights`` as PKModel.typical_parameters does for a micro-constant
+    model. Everything is kept patient-minor: the solver gets (N, 3) views of (3, N) arrays, so its
+    loops over patients read and write unit-stride (the (N, 3) rows kept them scalar, ~12 µs more per
+    1000 patients)."""
     n = weights.shape[0]
     if micro.shape[0] == 6:
         v1_per_kg, k10, k12, k13, k21, k31 = micro[0], micro[1], micro[2], micro[3], micro[4], micro[5]
         for p in range(n):
             v1 = v1_per_kg * weights[p]
-            volumes[p, 0] = v1
-            volumes[p, 1] = v1 * k12 / k21
-            volumes[p, 2] = v1 * k13 / k31
-            clearances[p, 0] = k10 * v1
-            clearances[p, 1] = k12 * v1
-            clearances[p, 2] = k13 * v1
-    for p in range(n):
-        for i in range(3):
-            v, q = volumes[p, i], clearances[p, i]
-            if not (0.0 < v < np.inf and 0.0 < q < np.inf):
-                return False
-    lam, coef = np.empty((n, 3)), np.empty((n, 3))
-    mammillary3_disposition_numba(volumes, clearances, lam, coef)
+            volumes_t[0, p] = v1
+            volumes_t[1, p] = v1 * k12 / k21
+            volumes_t[2, p] = v1 * k13 / k31
+            clearances_t[0, p] = k10 * v1
+            clearances_t[1, p] = k12 * v1
+            clearances_t[2, p] = k13 * v1
+    bad = 0
     for i in range(3):
         for p in range(n):
-            lam_t[i, p] = lam[p, i]
-            coef_t[i, p] = coef[p, i]
+            v, q = volumes_t[i, p], clearances_t[i, p]
+            bad += np.int64(not (v > 0.0)) + np.int64(not (v < np.inf)) + np.int64(not (q > 0.0)) \
+                + np.int64(not (q < np.inf))
+    if bad:
+        return False
+    mammillary3_disposition_numba(volumes_t.T, clearances_t.T, lam_t.T, coef_t.T)
     for k in range(kind_dt.shape[0]):
         dt = kind_dt[k]
         for i in range(3):

@@ -382,13 +382,13 @@ def _run_chunk_fast(kernels, structure: _Structure, pk_model: PKModel, w, variab
     if variability is None and pk_model.parameterisation == "micro_constants":
         k = dict(pk_model.k_per_min)
         micro = np.array([pk_model.v1_l_per_kg, k["k10"], k["k12"], k["k13"], k["k21"], k["k31"]])
-        volumes, clearances = np.empty((n, 3)), np.empty((n, 3))
+        volumes_t, clearances_t = np.empty((3, n)), np.empty((3, n))
     else:
         micro = _NO_MICRO
         volumes, clearances = sample_parameters(pk_model, w, variability, rng)
-        volumes, clearances = np.ascontiguousarray(volumes), np.ascontiguousarray(clearances)
+        volumes_t, clearances_t = np.ascontiguousarray(volumes.T), np.ascontiguousarray(clearances.T)
     lam_t, coef_t, neg_x = np.empty((3, n)), np.empty((3, n)), np.empty((plan.kind_dt.size, 3, n))
-    if not kernels.population_setup_numba(w, micro, volumes, clearances, plan.kind_dt, lam_t, coef_t, neg_x):
+    if not kernels.population_setup_numba(w, micro, volumes_t, clearances_t, plan.kind_dt, lam_t, coef_t, neg_x):
         raise DomainValidationError("parameters", "volumes and clearances must be finite and > 0", "> 0")
     e = np.exp(neg_x)
     kernels.population_run_numba(
