@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -218,6 +217,17 @@ def iter_population_chunks(
     disposition_method: str | None = None,
 ) -> Iterator[PopulationChunk]:
     """Yield results chunk by chunk (bounded memory). See :func:`simulate_population` for arguments."""
+    pk_model, weights, t_out, structure = _prepare(program, weights_kg, model, t_min, end_min, step_min, variability,
+                                                   rng, engine, chunk_size, disposition_method)
+    for start in range(0, weights.size, chunk_size):
+        yield _run_chunk(program, pk_model, weights, t_out, structure, start, min(start + chunk_size, weights.size),
+                         variability, rng, band_mg_per_l, keep_curves, summaries, engine, curves_out,
+                         disposition_method)
+
+
+def _prepare(program, weights_kg, model, t_min, end_min, step_min, variability, rng, engine, chunk_size,
+             disposition_method):
+    """Checked arguments: the model, weights (N,), output grid and the fast route's structure (or None)."""
     pk_model = model_get(model) if isinstance(model, str) else model
     weights = np.asarray(weights_kg, dtype=float).reshape(-1)
     # min/max instead of isfinite/any: the same verdict (NaN propagates through both) in two passes.
@@ -236,27 +246,30 @@ def iter_population_chunks(
     structure = _structure(program, t_out) if fast else None
     if structure is None:
         _check_grid(t_out)
+    return pk_model, weights, t_out, structure
+
+
+def _run_chunk(program, pk_model, weights, t_out, structure, start, stop, variability, rng, band_mg_per_l, keep_curves,
+               summaries, engine, curves_out, disposition_method) -> PopulationChunk:
     # numba is imported (and its cache loaded) only when a population is simulated, so pages that
     # only draw one patient's curve do not pay for it.
     from ketaflow.domain.pk import kernels
 
-    for start in range(0, weights.size, chunk_size):
-        stop = min(start + chunk_size, weights.size)
-        w = weights[start:stop]
-        n = w.size
-        if keep_curves:
-            curves = curves_out if curves_out is not None and curves_out.shape == (t_out.size, n) \
-                else np.empty((t_out.size, n))
-        else:
-            curves = np.empty((0, n))
-        cmax, tmax, auc, tib = np.full(n, -np.inf), np.zeros(n), np.zeros(n), np.zeros(n)
-        if structure is not None:
-            _run_chunk_fast(kernels, structure, pk_model, w, variability, rng, band_mg_per_l, curves,
-                            keep_curves, summaries, cmax, tmax, auc, tib)
-        else:
-            _run_chunk_general(kernels, program, t_out, pk_model, w, variability, rng, band_mg_per_l, curves,
-                               keep_curves, summaries, engine, disposition_method, cmax, tmax, auc, tib)
-        yield PopulationChunk(start, stop, cmax, tmax, auc, tib, curves if keep_curves else None)
+    w = weights[start:stop]
+    n = w.size
+    if keep_curves:
+        curves = curves_out if curves_out is not None and curves_out.shape == (t_out.size, n) \
+            else np.empty((t_out.size, n))
+    else:
+        curves = np.empty((0, n))
+    cmax, tmax, auc, tib = np.full(n, -np.inf), np.zeros(n), np.zeros(n), np.zeros(n)
+    if structure is not None:
+        _run_chunk_fast(kernels, structure, pk_model, w, variability, rng, band_mg_per_l, curves,
+                        keep_curves, summaries, cmax, tmax, auc, tib)
+    else:
+        _run_chunk_general(kernels, program, t_out, pk_model, w, variability, rng, band_mg_per_l, curves,
+                           keep_curves, summaries, engine, disposition_method, cmax, tmax, auc, tib)
+    return PopulationChunk(start, stop, cmax, tmax, auc, tib, curves if keep_curves else None)
 
 
 def _check_grid(t_out: np.ndarray) -> None:
@@ -285,8 +298,10 @@ def _run_chunk_general(kernels, program, t_out, pk_model, w, variability, rng, b
 # infusion runs at which breakpoint, the unit factors) is worked out once and kept in a small LRU;
 # per call only the weights go through two compiled functions (kernels.population_setup_numba and
 # population_run_numba) with numpy's exp/expm1 between them. Set to False to force the general route.
+# The cache evicts the oldest entry (a lookup is then one hash, no reordering); a lookup needs no
+# lock (one dict.get), inserting and evicting take it.
 _FAST_PATH = True
-_STRUCTURES: OrderedDict = OrderedDict()
+_STRUCTURES: dict = {}
 _STRUCTURES_LOCK = threading.Lock()
 _STRUCTURES_MAX = 16
 _NO_MICRO = np.empty(0)
@@ -322,11 +337,9 @@ def _structure(program: Program, t_out: np.ndarray) -> _Structure | None:
         hash(key)
     except TypeError:  # a programme built with lists: still valid, just not cacheable
         return None
-    with _STRUCTURES_LOCK:
-        found = _STRUCTURES.get(key)
-        if found is not None:
-            _STRUCTURES.move_to_end(key)
-            return found
+    found = _STRUCTURES.get(key)
+    if found is not None:
+        return found
     _check_grid(t_out)
     try:
         built = _build_structure(program, t_out.copy())  # a copy: the caller may reuse its array
@@ -335,7 +348,7 @@ def _structure(program: Program, t_out: np.ndarray) -> _Structure | None:
     with _STRUCTURES_LOCK:
         _STRUCTURES[key] = built
         while len(_STRUCTURES) > _STRUCTURES_MAX:
-            _STRUCTURES.popitem(last=False)
+            del _STRUCTURES[next(iter(_STRUCTURES))]
     return built
 
 
@@ -429,16 +442,14 @@ def simulate_population(
     with a compiled Jacobi solver, the numpy engine with LAPACK eigh (``disposition_method``
     overrides; the two agree to ~1e-14).
     """
-    pk_model = model_get(model) if isinstance(model, str) else model
-    weights = np.asarray(weights_kg, dtype=float).reshape(-1)
+    pk_model, weights, t_out, structure = _prepare(program, weights_kg, model, t_min, end_min, step_min, variability,
+                                                   rng, engine, chunk_size, disposition_method)
     parts = []
     curves_all = None
-    for chunk in iter_population_chunks(
-        program, weights_kg=weights, model=pk_model, t_min=t_min, end_min=end_min, step_min=step_min,
-        variability=variability, rng=rng, band_mg_per_l=band_mg_per_l, keep_curves=keep_curves,
-        summaries=summaries, chunk_size=chunk_size, engine=engine, curves_out=curves_out,
-        disposition_method=disposition_method,
-    ):
+    for start in range(0, weights.size, chunk_size):
+        chunk = _run_chunk(program, pk_model, weights, t_out, structure, start, min(start + chunk_size, weights.size),
+                           variability, rng, band_mg_per_l, keep_curves, summaries, engine, curves_out,
+                           disposition_method)
         if chunk.curves_mg_per_l is not None:
             if chunk.start == 0 and chunk.stop == weights.size:
                 curves_all = chunk.curves_mg_per_l
@@ -449,8 +460,7 @@ def simulate_population(
         parts.append(chunk)
         if progress is not None:
             progress(chunk.stop, weights.size)
-    t_out = output_grid(program.end_min + 120.0 if end_min is None else end_min, step_min) if t_min is None \
-        else np.asarray(t_min, dtype=float)
+
     def joined(field: str) -> np.ndarray:
         # one chunk: its arrays are already the result's, nobody else holds them
         return getattr(parts[0], field) if len(parts) == 1 else np.concatenate([getattr(c, field) for c in parts])
