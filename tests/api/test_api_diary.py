@@ -42,7 +42,7 @@ def test_the_patient_records_today_and_the_status_shows_it_done(ana, patients):
     assert {"pain_nrs_average_24h", "sleep_quality_nrs"} <= done
     assert {e["instrument_id"]: e["total"] for e in created.json()["entries"]}["pain_nrs_average_24h"] == 4
     again = post(path, {"day": timezone.localdate().isoformat(), "answers": ANSWERS}, patients["ana_user"])
-    assert again.status_code == 422 and again.json()["detail"][0]["field"] == "day"
+    assert again.status_code == 422 and again.json()["detail"][0]["field"] == "pain_nrs_average_24h"  # the item already rated
 
 
 def test_bad_diary_input_names_the_field_and_other_patients_get_404(ana, patients):

@@ -45,7 +45,7 @@ def test_a_patient_rates_today_once_and_the_answers_are_scored_assessments(ana, 
 def test_an_empty_or_out_of_range_submit_is_refused_naming_the_problem(ana, patients, client_for):
     client = client_for(patients["ana_user"])
     empty = client.post(reverse("diaries:portal"), {})
-    assert empty.status_code == 422 and "rate at least one item" in empty.content.decode()
+    assert empty.status_code == 422 and "tap a number (0–10) for at least one question" in empty.content.decode()
     bad = client.post(reverse("diaries:portal"), {"pain_nrs_current": "11"})
     assert bad.status_code == 422 and DiaryDay.objects.count() == 0
 

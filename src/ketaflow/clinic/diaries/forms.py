@@ -6,10 +6,10 @@ from ketaflow.domain.instruments import get_instrument
 from ketaflow.domain.outcomes.diary_schedule import DAILY_ITEMS
 
 
-def daily_form_class() -> type[forms.Form]:
-    """Today's ratings, one 0–10 choice per daily item, built from the instruments (data)."""
+def daily_form_class(items=DAILY_ITEMS) -> type[forms.Form]:
+    """Today's ratings, one 0–10 choice per daily item still open today, built from the instruments (data)."""
     fields = {}
-    for instrument_id in DAILY_ITEMS:
+    for instrument_id in (i for i in DAILY_ITEMS if i in items):
         item = get_instrument(instrument_id).definition.items[0]
         fields[instrument_id] = forms.ChoiceField(label=item.text, required=False, widget=forms.RadioSelect,
                                                   choices=[(o.code, o.label) for o in item.options])  # fmt: skip

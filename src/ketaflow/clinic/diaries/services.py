@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ketaflow.clinic.assessments.services import NotScorable, assessment_record
 from ketaflow.clinic.diaries.models import DiaryDay, DiaryLink, ReminderSent
+from ketaflow.clinic.diaries.policy import LABELS
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.outcomes.diary_schedule import DAILY_ITEMS
 
@@ -34,6 +35,11 @@ def diary_entry_record(*, actor, request=None, patient, answers: dict[str, dict]
         raise DomainValidationError("instrument_id", f"not a daily diary item: {', '.join(unknown)}", ", ".join(DAILY_ITEMS))
     if not answers:
         raise DomainValidationError("answers", "rate at least one item", ", ".join(DAILY_ITEMS))
+    done = recorded_today(patient=patient, day=day, instruments=answers)
+    if done:
+        said = ", ".join(f"{LABELS.get(i, i)} ({v})" for i, v in done.items())
+        raise DomainValidationError(next(iter(done)), f"already rated today: {said}",
+                                    "one rating per item per day; the items not yet rated today can still be sent")  # fmt: skip
     rows = []
     try:
         with transaction.atomic():
@@ -55,6 +61,13 @@ def diary_entry_record(*, actor, request=None, patient, answers: dict[str, dict]
 
     outcomes_evaluate_if_stale(patient=patient, trigger="diary")
     return rows
+
+
+def recorded_today(*, patient, day: date, instruments=DAILY_ITEMS) -> dict[str, str]:
+    """{instrument id: the rating given} for the daily items already recorded on `day`, in DAILY_ITEMS order."""
+    rows = DiaryDay.objects.filter(patient=patient, day=day, instrument_id__in=list(instruments)).select_related("assessment")
+    given = {r.instrument_id: r.assessment.result.get("total_display", r.assessment.total) for r in rows}
+    return {i: str(given[i]) for i in DAILY_ITEMS if i in given}
 
 
 def diary_link_create(*, patient, group: str, instruments: list[str], due_day: date, now: datetime) -> tuple[DiaryLink, str]:

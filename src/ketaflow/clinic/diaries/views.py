@@ -4,17 +4,19 @@ the staff view of a patient's diary."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ketaflow.clinic.assessments.forms import answers_from, instrument_form_class
+from ketaflow.clinic.assessments.models import Assessment
 from ketaflow.clinic.assessments.services import NotScorable, assessment_record
 from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.diaries import forms, selectors, services
 from ketaflow.clinic.diaries.models import DiaryDay
+from ketaflow.clinic.diaries.policy import LABELS
 from ketaflow.clinic.patients.models import Patient
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.domain.errors import DomainValidationError
@@ -29,11 +31,30 @@ def _crisis(assessment) -> bool:
 def _diary_context(patient, now, **extra) -> dict:
     status, policy = selectors.diary_status_for(patient=patient, now=now)
     open_items = status.open_items if status else ()
-    daily_open = any(i.instrument in DAILY_ITEMS for i in open_items)
+    done_today = services.recorded_today(patient=patient, day=timezone.localdate(now))
+    due = {i.instrument for i in open_items}
+    still_open = [i for i in DAILY_ITEMS if i in due and i not in done_today]
     others = [i for i in open_items if i.instrument not in DAILY_ITEMS]
     titles = {i.instrument: get_instrument(i.instrument).definition.title for i in others}
-    return {"patient": patient, "status": status, "policy": policy, "daily_open": daily_open, "others": others,
-            "titles": titles, "today": timezone.localdate(now), **extra}  # fmt: skip
+    done = [(LABELS.get(i, i), v) for i, v in done_today.items()]
+    return {"patient": patient, "status": status, "policy": policy, "daily_open": bool(still_open),
+            "daily_items": still_open, "done_today": done, "others": others, "titles": titles,
+            "today": timezone.localdate(now), **extra}  # fmt: skip
+
+
+def _patient_error(form, exc: DomainValidationError) -> None:
+    """A refusal in the patient's words: the item by name, not the instrument id."""
+    if exc.field == "answers" and exc.message == "rate at least one item":
+        form.add_error(None, "Nothing was sent: tap a number (0–10) for at least one question.")
+        return
+    form.add_error(None, f"{LABELS.get(exc.field, exc.field)}: {exc.message}" + (f" ({exc.allowed})" if exc.allowed else ""))
+
+
+def _saved_message(answers: dict, still_open: list[str]) -> str:
+    saved = ", ".join(LABELS.get(i, i) for i in answers)
+    if still_open:
+        return f"Saved: {saved}. Still to rate today: {', '.join(LABELS.get(i, i) for i in still_open)}."
+    return f"Saved: {saved}. Today's diary is complete. Thank you."
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,21 +64,25 @@ def portal_diary(request):
     if patient is None:
         raise Http404("No patient record is linked to this login.")
     patient_get(user=request.user, patient_id=patient.pk, request=request, audit_action="diary.view")
-    form = forms.daily_form_class()(request.POST if request.method == "POST" else None)
+    ctx = _diary_context(patient, timezone.now())
+    form = forms.daily_form_class(ctx["daily_items"])(request.POST if request.method == "POST" else None)
     status_code = 200
     if request.method == "POST":
         status_code = 422
-        if form.is_valid():
+        if not ctx["daily_open"]:
+            form.add_error(None, "Today's diary is already complete: nothing more to rate today.")
+        elif form.is_valid():
+            answers = forms.daily_answers(form)
             try:
                 services.diary_entry_record(actor=request.user, request=request, patient=patient,
-                                            answers=forms.daily_answers(form), day=timezone.localdate())  # fmt: skip
+                                            answers=answers, day=timezone.localdate())  # fmt: skip
             except DomainValidationError as exc:
-                form.add_error(None, f"{exc.field}: {exc.message}" + (f" (allowed: {exc.allowed})" if exc.allowed else ""))
+                _patient_error(form, exc)
             else:
-                messages.success(request, "Today's diary is saved. Thank you.")
+                still_open = [i for i in ctx["daily_items"] if i not in answers]
+                messages.success(request, _saved_message(answers, still_open))
                 return redirect("diaries:portal")
-    ctx = _diary_context(patient, timezone.now(), form=form)
-    return render(request, "diaries/portal_diary.html", ctx, status=status_code)
+    return render(request, "diaries/portal_diary.html", ctx | {"form": form}, status=status_code)
 
 
 @require_GET
@@ -77,7 +102,15 @@ def link_fill(request, token: str):
         return render(request, "diaries/link_invalid.html", {"reason": exc.message, "allowed": exc.allowed}, status=410)
     patient, actor = link.patient, link.patient.user
     daily = link.group == "daily"
-    form_class = forms.daily_form_class() if daily else instrument_form_class(get_instrument(link.group).definition)
+    still_open = list(DAILY_ITEMS)
+    if daily:
+        done_today = services.recorded_today(patient=patient, day=timezone.localdate(now))
+        still_open = [i for i in DAILY_ITEMS if i not in done_today]
+        if not still_open:  # rated in the portal since the email: nothing to fill, and the link stays unused
+            return render(request, "diaries/link_done.html", {"patient": patient, "already": True})
+    elif _answered_since(link):  # filled in the portal or through another link after this email was sent
+        return render(request, "diaries/link_done.html", {"patient": patient, "already": True})
+    form_class = forms.daily_form_class(still_open) if daily else instrument_form_class(get_instrument(link.group).definition)
     form = form_class(request.POST if request.method == "POST" else None)
     status_code, crisis = 200, False
     if request.method == "POST":
@@ -90,7 +123,11 @@ def link_fill(request, token: str):
                 else:
                     crisis = _record_linked_instrument(request, link, answers_from(form))
             except DomainValidationError as exc:
-                form.add_error(None, f"{exc.field}: {exc.message}" + (f" (allowed: {exc.allowed})" if exc.allowed else ""))
+                unanswered = sum(1 for name in form.fields if form.cleaned_data.get(name) in (None, "", []))
+                if not daily and unanswered:  # the instrument refused a form with questions left blank
+                    form.add_error(None, f"Please answer every question: {unanswered} not answered yet.")
+                else:
+                    _patient_error(form, exc)
             else:
                 return render(request, "diaries/link_done.html", {"patient": patient, "crisis": crisis})
     audit_record(actor=actor, action="diary.link_open", request=request, object_type="diary_link", object_id=link.pk,
@@ -98,6 +135,11 @@ def link_fill(request, token: str):
     title = "Today's diary" if daily else get_instrument(link.group).definition.title
     return render(request, "diaries/link_fill.html", {"patient": patient, "form": form, "title": title, "daily": daily},
                   status=status_code)  # fmt: skip
+
+
+def _answered_since(link) -> bool:
+    return Assessment.objects.filter(patient=link.patient, instrument_id=link.group, invalid=False,
+                                     administered_at__gte=link.created_at).exists()  # fmt: skip
 
 
 def _record_linked_instrument(request, link, answers: dict) -> bool:
@@ -112,4 +154,6 @@ def _record_linked_instrument(request, link, answers: dict) -> bool:
             link.save(update_fields=["used_at"])
     except NotScorable as exc:
         raise DomainValidationError("answers", exc.result.invalid_reason) from None
+    except IntegrityError:  # two links for one questionnaire, both opened the same day
+        raise DomainValidationError(link.group, "was already filled today", "one answer per questionnaire per day") from None
     return _crisis(assessment)
