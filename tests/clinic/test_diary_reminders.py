@@ -59,3 +59,28 @@ def test_the_tick_command_prints_what_it_did(booked, capsys):
 
     assert main(["tick"]) == 0
     assert "reminders sent:" in capsys.readouterr().out
+
+
+def test_several_reminders_due_together_go_in_one_email_naming_each_form_with_its_own_link(booked, settings):
+    from ketaflow.clinic.diaries.services import reminders_send
+    from ketaflow.domain.outcomes.diary_schedule import Reminder
+
+    today = timezone.localdate()
+    status = type("Status", (), {"rule_version": "test", "reminders": (
+        Reminder(f"diary:{booked.pk}:daily:{today}:due", str(booked.pk), "daily", today, "due"),
+        Reminder(f"diary:{booked.pk}:phq9:{today}:overdue", str(booked.pk), "phq9", today, "overdue"),
+        Reminder(f"diary:{booked.pk}:gad7:{today}:due", str(booked.pk), "gad7", today, "due"))})()  # fmt: skip
+    assert reminders_send(patient=booked, status=status, now=_at_noon()) == 3
+    assert len(mail.outbox) == 1 and mail.outbox[0].subject == "Your Ketaflow diary: 3 forms are waiting for you"
+    body = mail.outbox[0].body
+    assert "Patient Health Questionnaire-9 (PHQ-9) (overdue" in body and "(GAD-7)" in body and "PHQ9" not in body
+    assert body.count("/d/") == 3 and DiaryLink.objects.filter(patient=booked).count() == 3
+    assert reminders_send(patient=booked, status=status, now=_at_noon()) == 0 and len(mail.outbox) == 1
+
+
+def test_tick_outside_the_reminder_hours_says_why_no_reminder_went_out(booked, settings):
+    settings.KETAFLOW_REMINDER_FIRST_HOUR, settings.KETAFLOW_REMINDER_LAST_HOUR = 8, 20
+    night = timezone.make_aware(datetime.combine(timezone.localdate(), time(3, 0)))
+    quiet = run_tick(night)["reminders_quiet"]
+    assert "reminders go out from 08:00 to 20:59" in quiet and "03:00" in quiet
+    assert run_tick(_at_noon())["reminders_quiet"] == ""

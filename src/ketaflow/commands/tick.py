@@ -17,8 +17,12 @@ def run_tick(now=None) -> dict:
 
     now = now or timezone.now()
     local_hour = timezone.localtime(now).hour
-    sent = 0
-    if settings.KETAFLOW_REMINDER_FIRST_HOUR <= local_hour <= settings.KETAFLOW_REMINDER_LAST_HOUR:
+    sent, quiet = 0, ""
+    first, last = settings.KETAFLOW_REMINDER_FIRST_HOUR, settings.KETAFLOW_REMINDER_LAST_HOUR
+    if not first <= local_hour <= last:
+        quiet = (f"none sent at {timezone.localtime(now):%H:%M} {settings.TIME_ZONE}: reminders go out from "
+                 f"{first:02d}:00 to {last:02d}:59 (KETAFLOW_REMINDER_FIRST_HOUR / _LAST_HOUR)")  # fmt: skip
+    else:
         patients = Patient.objects.filter(user__isnull=False, plans__status="signed").distinct().select_related("user")
         for patient in patients:
             status, _ = diary_status_for(patient=patient, now=now, with_sent=True)
@@ -26,7 +30,7 @@ def run_tick(now=None) -> dict:
                 sent += reminders_send(patient=patient, status=status, now=now)
     evaluated = outcomes_evaluate_all(now)
     pruned = prune_idempotency_records(now=now)
-    return {"reminders_sent": sent, "outcomes": evaluated, "idempotency_pruned": pruned}
+    return {"reminders_sent": sent, "reminders_quiet": quiet, "outcomes": evaluated, "idempotency_pruned": pruned}
 
 
 def cmd_tick(args) -> int:
@@ -34,7 +38,8 @@ def cmd_tick(args) -> int:
 
     _django()
     result = run_tick()
-    print(f"reminders sent: {result['reminders_sent']}; outcomes: {result['outcomes']}; "
+    quiet = f" ({result['reminders_quiet']})" if result["reminders_quiet"] else ""
+    print(f"reminders sent: {result['reminders_sent']}{quiet}; outcomes: {result['outcomes']}; "
           f"idempotency records pruned: {result['idempotency_pruned']}")  # fmt: skip
     return 0
 

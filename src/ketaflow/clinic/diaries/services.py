@@ -19,6 +19,7 @@ from ketaflow.clinic.assessments.services import NotScorable, assessment_record
 from ketaflow.clinic.diaries.models import DiaryDay, DiaryLink, ReminderSent
 from ketaflow.clinic.diaries.policy import LABELS
 from ketaflow.domain.errors import DomainValidationError
+from ketaflow.domain.instruments import get_instrument
 from ketaflow.domain.outcomes.diary_schedule import DAILY_ITEMS
 
 LINK_VALID_H = 36  # clinic policy: a reminder's link works until the end of the next day or so
@@ -92,12 +93,13 @@ def diary_link_open(raw_token: str, *, now: datetime) -> DiaryLink:
 
 
 def reminders_send(*, patient, status, now: datetime) -> int:
-    """Email each reminder not sent before. The dedupe row is written first, in its own transaction: a
-    second `ketaflow tick` (even a concurrent one) finds the key taken and sends nothing."""
+    """Email each reminder not sent before, all of one tick in one email (a link per form). The dedupe row is
+    written first, in its own transaction: a second `ketaflow tick` (even a concurrent one) finds the key
+    taken and sends nothing. Returns the number of reminders sent."""
     email = patient.email or (patient.user.email if patient.user_id else "")
     if not email or not patient.user_id:  # a link signs an entry as the patient's portal user
         return 0
-    sent = 0
+    lines = []
     for reminder in status.reminders:
         instruments = list(DAILY_ITEMS) if reminder.group == "daily" else [reminder.group]
         try:
@@ -110,14 +112,21 @@ def reminders_send(*, patient, status, now: datetime) -> int:
         except IntegrityError:
             continue
         url = settings.KETAFLOW_BASE_URL + reverse("diaries:link", args=[raw])
-        what = "today's diary (pain, sleep, fatigue)" if reminder.group == "daily" else f"the {reminder.group.upper()} questionnaire"
-        late = " It is overdue." if reminder.stage == "overdue" else ""
-        send_mail(
-            subject="Your Ketaflow diary",
-            message=(f"Hello {patient.given_name},\n\nPlease fill {what}.{late}\n\n{url}\n\nThis link works once and "
-                     f"expires in {LINK_VALID_H} hours. You can also log in to the patient portal.\n\nIf you are in "
-                     "crisis, call your local emergency number now.\n"),
-            from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[email],
-        )  # fmt: skip
-        sent += 1
-    return sent
+        if reminder.group == "daily":
+            what = "Today's diary (pain, sleep, fatigue: about a minute)"
+        else:
+            what = get_instrument(reminder.group).definition.title
+        late = f" (overdue: it was due on {reminder.due_day:%d %B})" if reminder.stage == "overdue" else ""
+        lines.append(f"- {what}{late}:\n  {url}")
+    if not lines:
+        return 0
+    count = "1 form is" if len(lines) == 1 else f"{len(lines)} forms are"
+    send_mail(
+        subject=f"Your Ketaflow diary: {count} waiting for you",
+        message=(f"Hello {patient.given_name},\n\n{count} waiting for you. Tap a link to fill it:\n\n"
+                 + "\n\n".join(lines)
+                 + f"\n\nEach link works once and expires in {LINK_VALID_H} hours. You can also log in to the patient "
+                 "portal.\n\nIf you are in crisis, call your local emergency number now.\n"),
+        from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[email],
+    )  # fmt: skip
+    return len(lines)
