@@ -88,7 +88,7 @@ def portal_diary(request):
 @require_GET
 def staff_diary(request, patient_id):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="diary.view")
-    ctx = _diary_context(patient, timezone.now(), entries=selectors.recent_diary_days(patient=patient))
+    ctx = _diary_context(patient, timezone.now(), entries=selectors.recent_diary_days(patient=patient), labels=LABELS)
     return render(request, "diaries/staff_diary.html", ctx)
 
 
