@@ -249,12 +249,24 @@ def _prepare(program, weights_kg, model, t_min, end_min, step_min, variability, 
     return pk_model, weights, t_out, structure
 
 
+_KERNELS = None
+
+
+def _kernels():
+    # numba is imported (and its cache loaded) only when a population is simulated, so pages that
+    # only draw one patient's curve do not pay for it; kept here because an import statement per call
+    # costs about a microsecond.
+    global _KERNELS
+    if _KERNELS is None:
+        from ketaflow.domain.pk import kernels
+
+        _KERNELS = kernels
+    return _KERNELS
+
+
 def _run_chunk(program, pk_model, weights, t_out, structure, start, stop, variability, rng, band_mg_per_l, keep_curves,
                summaries, engine, curves_out, disposition_method) -> PopulationChunk:
-    # numba is imported (and its cache loaded) only when a population is simulated, so pages that
-    # only draw one patient's curve do not pay for it.
-    from ketaflow.domain.pk import kernels
-
+    kernels = _kernels()
     w = weights[start:stop]
     n = w.size
     if keep_curves:
@@ -332,12 +344,11 @@ def _structure(program: Program, t_out: np.ndarray) -> _Structure | None:
     general route should run instead (its errors then come in its own order)."""
     if t_out.ndim != 1:
         return None
+    key = (program, t_out.tobytes())
     try:
-        key = (program, t_out.tobytes())
-        hash(key)
+        found = _STRUCTURES.get(key)
     except TypeError:  # a programme built with lists: still valid, just not cacheable
         return None
-    found = _STRUCTURES.get(key)
     if found is not None:
         return found
     _check_grid(t_out)
@@ -388,13 +399,29 @@ def _build_structure(program: Program, t_out: np.ndarray) -> _Structure:
     )
 
 
+_MICRO: dict[int, tuple[PKModel, np.ndarray]] = {}
+
+
+def _micro_constants(pk_model: PKModel) -> np.ndarray:
+    """[V1/kg, k10, k12, k13, k21, k31] of a micro-constant model, kept per model object (the entry holds
+    the model, so its id cannot be reused while cached; models are frozen)."""
+    found = _MICRO.get(id(pk_model))
+    if found is not None and found[0] is pk_model:
+        return found[1]
+    k = dict(pk_model.k_per_min)
+    micro = np.array([pk_model.v1_l_per_kg, k["k10"], k["k12"], k["k13"], k["k21"], k["k31"]])
+    if len(_MICRO) >= _STRUCTURES_MAX:
+        _MICRO.clear()
+    _MICRO[id(pk_model)] = (pk_model, micro)
+    return micro
+
+
 def _run_chunk_fast(kernels, structure: _Structure, pk_model: PKModel, w, variability, rng, band_mg_per_l, curves,
                     keep_curves, summaries, cmax, tmax, auc, tib) -> None:
     n = w.size
     plan = structure.plan
     if variability is None and pk_model.parameterisation == "micro_constants":
-        k = dict(pk_model.k_per_min)
-        micro = np.array([pk_model.v1_l_per_kg, k["k10"], k["k12"], k["k13"], k["k21"], k["k31"]])
+        micro = _micro_constants(pk_model)
         volumes_t, clearances_t = np.empty((3, n)), np.empty((3, n))
     else:
         micro = _NO_MICRO
