@@ -87,8 +87,11 @@ def test_splitting_an_infusion_in_two_changes_nothing(program, fraction, model, 
     a = predict(program, weight_kg=weight, model=model, t_min=T_GRID, ke0_per_min=0.3)
     b = predict(split, weight_kg=weight, model=model, t_min=T_GRID, ke0_per_min=0.3)
     scale = max(a.conc_plasma_mg_per_l.max(), 1e-12)
-    np.testing.assert_allclose(b.conc_plasma_mg_per_l, a.conc_plasma_mg_per_l, rtol=1e-11, atol=1e-13 * scale)
-    np.testing.assert_allclose(b.conc_effect_mg_per_l, a.conc_effect_mg_per_l, rtol=1e-11, atol=1e-13 * scale)
+    # start + cut and duration − cut are rounded to the grid of the end time, so the split programme itself
+    # gives up to ~ulp(end)/duration more or less drug (1.4e-9 for 1e-5 min at minute 117): allow that.
+    rtol = 1e-11 + (4 * np.spacing(first.end_min) / first.duration_min if first.duration_min > 0 else 0.0)
+    np.testing.assert_allclose(b.conc_plasma_mg_per_l, a.conc_plasma_mg_per_l, rtol=rtol, atol=1e-13 * scale)
+    np.testing.assert_allclose(b.conc_effect_mg_per_l, a.conc_effect_mg_per_l, rtol=rtol, atol=1e-13 * scale)
 
 
 @FAST
