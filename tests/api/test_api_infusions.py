@@ -72,8 +72,12 @@ def test_a_whole_session_is_charted_through_the_api_and_the_delivered_dose_is_ex
     # the pump rate in mL/h is reported beside the dose rate: 0.3 mg/kg/h × 70 kg ÷ 1 mg/mL = 21 mL/h
     assert float(event["pump_rate_ml_per_h"]) == pytest.approx(0.3 * float(started.json()["dosing_weight_kg"]))
     _back_in_time(chart.id, 60)
-    stopped = chart.post("rate", action="stop")
-    assert stopped.status_code == 200
+    halfway = chart.post("rate", action="stop")  # 'ordered time complete' after 60 of the ordered 120 min
+    assert halfway.status_code == 422 and "Stop early" in " ".join(halfway.json()["failures"])
+    assert chart.get()["ordered_minutes_left"] == pytest.approx(60, abs=0.1)
+    assert chart.get()["delivered_so_far"]["dose_mg_per_kg"] == pytest.approx(0.3, rel=1e-3)
+    stopped = chart.post("rate", action="stop_early", stop_reason="Nausea despite ondansetron")
+    assert stopped.status_code == 200 and stopped.json()["status"] == "stopped_early"
     delivered = stopped.json()["delivered"]
     weight = float(stopped.json()["dosing_weight_kg"])
     assert delivered["dose_mg_per_kg"] == pytest.approx(0.3, rel=1e-3)  # 60 min at 0.3 mg/kg/h (± the request time)
@@ -127,7 +131,8 @@ def test_a_stale_version_is_a_conflict_not_an_overwrite(staff, chart):
 def test_discharge_waits_for_the_recovery_time_then_the_waste_is_witnessed(staff, chart, django_user_model):
     chart.post("check-in", **CHECK_IN)
     chart.post("rate", action="start", rate_value="0.3")
-    chart.post("rate", action="stop")
+    _back_in_time(chart.id, 120)
+    assert chart.post("rate", action="stop").status_code == 200
     recovery = chart.post("recovery", post_pain_nrs=3, current_systolic_mmhg=126, activity="2", respiration="2",
                           consciousness="2", oxygen_saturation="2")  # fmt: skip
     assert recovery.status_code == 200 and recovery.json()["aldrete"]["total"] == 10

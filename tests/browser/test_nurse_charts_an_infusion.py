@@ -89,6 +89,23 @@ def test_nurse_charts_a_whole_infusion_and_the_record_shows_the_exact_dose_and_w
     assert "refused" in page.locator("#action-error").inner_text().lower()
     assert f"{float(ordered):g} mg/kg/h" in page.locator("#current-rate").inner_text()
 
+    # 'Ordered time complete' is refused before the ordered minutes have run (a mis-tap must not end it) ...
+    page.click("#stop-button")
+    page.wait_for_selector("#action-error")
+    assert "Stop early" in page.locator("#action-error").inner_text()
+    assert page.locator("#session-status").inner_text() == "RUNNING"
+    # ... and allowed once they have: the charted pump events move back by the ordered time.
+    with sqlite3.connect(server["db"]) as db:
+        minutes = db.execute("SELECT ordered_duration_min FROM infusions_infusionsession WHERE id = ?",
+                             (session_id,)).fetchone()[0]  # fmt: skip
+        back = timedelta(minutes=minutes)
+        for event_id, at in db.execute("SELECT id, at FROM infusions_rateevent WHERE session_id = ?", (session_id,)):
+            db.execute("UPDATE infusions_rateevent SET at = ? WHERE id = ?",
+                       ((datetime.fromisoformat(at) - back).isoformat(sep=" "), event_id))  # fmt: skip
+        started = db.execute("SELECT started_at FROM infusions_infusionsession WHERE id = ?", (session_id,)).fetchone()[0]
+        db.execute("UPDATE infusions_infusionsession SET started_at = ? WHERE id = ?",
+                   ((datetime.fromisoformat(started) - back).isoformat(sep=" "), session_id))  # fmt: skip
+    page.goto(f"{server['url']}/sessions/{session_id}/")
     page.click("#stop-button")
     page.wait_for_selector("#aldrete-button")
     assert page.locator("#session-status").inner_text() == "RECOVERY"

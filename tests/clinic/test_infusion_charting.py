@@ -55,11 +55,11 @@ def test_delivered_dose_is_exact_from_the_rate_segments(staff, session):
     act(nurse, session, "start", 0, rate=rate)
     act(nurse, session, "pause", 60)
     act(nurse, session, "resume", 70)
-    act(nurse, session, "stop", 100)
+    act(nurse, session, "stop", 130)
     session.refresh_from_db()
-    # 0.3 mg/kg/h × 68.5 kg × (60 + 30) min = 30.825 mg; the 10-min pause delivers nothing
-    assert session.delivered["dose_mg"] == pytest.approx(30.825, rel=1e-12)
-    assert session.delivered["dose_mg_per_kg"] == pytest.approx(0.45, rel=1e-12)
+    # 0.3 mg/kg/h × 68.5 kg × (60 + 60) min = 41.1 mg; the 10-min pause delivers nothing
+    assert session.delivered["dose_mg"] == pytest.approx(41.1, rel=1e-12)
+    assert session.delivered["dose_mg_per_kg"] == pytest.approx(0.6, rel=1e-12)
     assert session.status == "recovery"
 
 

@@ -17,7 +17,7 @@ from ketaflow.api.base import MAX_ID, ObjectId, SafeStr, api, errors, operation
 from ketaflow.clinic.infusions import actions, services
 from ketaflow.clinic.infusions.catalogue import GRADES, ROUTES, SIDE_EFFECTS
 from ketaflow.clinic.infusions.models import InfusionSession
-from ketaflow.clinic.infusions.selectors import cadence_for, sessions_for_patient
+from ketaflow.clinic.infusions.selectors import cadence_for, progress_for, sessions_for_patient
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.clinic.plans.models import Plan, PlanSession
 from ketaflow.domain import units
@@ -199,6 +199,10 @@ class SessionOut(Schema):
     discharged_at: dt.datetime | None
     cancel_reason: str
     delivered: dict | None = Field(description="exact delivered dose from the rate segments (mg, mg/kg, mL)")
+    delivered_so_far: dict | None = Field(description="while running or paused: the exact dose delivered up to now "
+                                          "(mg, mg/kg, mL, percent of the order)")  # fmt: skip
+    ordered_minutes_left: float | None = Field(description="while running or paused: ordered minutes not yet run "
+                                               "(pauses not counted); 'stop' is refused until they have run")  # fmt: skip
     wasted_mg: Decimal | None
     wasted_ml: Decimal | None
     waste_witness: str | None
@@ -213,6 +217,16 @@ class SessionOut(Schema):
     @staticmethod
     def resolve_session_number(obj):
         return obj.plan_session.index
+
+    @staticmethod
+    def resolve_delivered_so_far(obj):
+        progress = progress_for(obj, now=timezone.now())
+        return progress["delivered"] if progress else None
+
+    @staticmethod
+    def resolve_ordered_minutes_left(obj):
+        progress = progress_for(obj, now=timezone.now())
+        return progress["remaining_min"] if progress else None
 
     @staticmethod
     def resolve_waste_witness(obj):
@@ -295,7 +309,9 @@ def infusion_check_in(request, session_id: ObjectId, body: CheckInIn):
            tags=TAGS)  # fmt: skip
 def infusion_rate(request, session_id: ObjectId, body: RateIn):
     """start / change_rate / pause / resume / stop / stop_early. A rate is checked against the signed order and
-    the protocol: above a hard limit it is refused; above a soft limit it needs `override_reason`."""
+    the protocol: above a hard limit it is refused; above a soft limit it needs `override_reason` (a rate within
+    half a 0.1 mL/h pump step of the ordered pump rate is the ordered rate). `stop` (ordered time complete) is
+    refused (422) before the ordered minutes have run, pauses not counted: use `stop_early` with `stop_reason`."""
     if body.action in ("start", "change_rate") and body.rate_value is None:
         raise DomainValidationError("rate_value", "is required to start or change the rate", "> 0 with rate_unit")
     return _act(request, session_id, body.action, body)

@@ -1,4 +1,4 @@
-"""The gates: every condition that blocks a start or a discharge is listed (clinic policy gates-2026.11.1)."""
+"""The gates: every condition that blocks a start or a discharge is listed (clinic policy gates-2026.12.1)."""
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -66,3 +66,12 @@ def test_discharge_needs_aldrete_9_the_recovery_time_and_the_escort():
                            escort_present=False)  # fmt: skip
     assert ok.ok and not low.ok and not early.ok and not alone.ok
     assert "below the discharge minimum 9" in low.failures[0] and "escort" in alone.failures[0]
+
+
+def test_a_stop_as_completed_before_the_ordered_minutes_have_run_is_refused_and_points_to_stop_early():
+    from ketaflow.domain.charting.gates import completed_stop_gate
+
+    early = completed_stop_gate(running_min=1.2, ordered_duration_min=240)
+    assert not early.ok and "Only 1 of the ordered 240 min" in early.failures[0] and "Stop early" in early.failures[0]
+    assert completed_stop_gate(running_min=235, ordered_duration_min=240).ok  # within the 5-min tolerance
+    assert not completed_stop_gate(running_min=234.9, ordered_duration_min=240).ok

@@ -34,3 +34,25 @@ def test_a_dose_unit_is_not_a_rate():
     with pytest.raises(DomainValidationError) as err:
         rate(0.3, "mg/kg")
     assert err.value.field == "rate.unit"
+
+
+def test_the_ordered_rate_typed_as_the_pump_shows_it_needs_no_reason():
+    # 0.1 mg/kg/h × 93.3 kg ÷ 1 mg/mL = 9.33 mL/h; the pump and the page show 9.3 mL/h = 0.09968 mg/kg/h,
+    # below the protocol's soft minimum 0.1 by the rounding only
+    check = check_running_rate(rate=units.Quantity(9.3, "mL/h"), weight_kg=93.3, bag_concentration_mg_per_ml=1.0,
+                               ordered_rate_mg_per_kg_per_h=0.1, profile=PROFILE)  # fmt: skip
+    assert check.at_order and check.status == "pass" and check.messages == ()
+    assert check.rate_mg_per_kg_per_h == pytest.approx(9.3 / 93.3, rel=1e-12)  # the dose is the rate typed
+
+
+def test_half_a_pump_step_above_the_ordered_pump_rate_is_above_the_order():
+    check = check_running_rate(rate=units.Quantity(9.4, "mL/h"), weight_kg=93.3, bag_concentration_mg_per_ml=1.0,
+                               ordered_rate_mg_per_kg_per_h=0.1, profile=PROFILE)  # fmt: skip
+    assert not check.at_order and check.above_order and check.status == "soft_violation"
+
+
+def test_a_hard_refusal_names_the_bound_in_words_and_asks_for_no_reason():
+    messages = " ".join(rate(5).messages)
+    assert "Dose rate 5 mg/kg/h is above the hard maximum 0.6 mg/kg/h" in messages
+    assert "reason is required" not in messages and "cannot be given, even with a reason" in messages
+    assert "rate_mg_per_kg_per_h" not in messages

@@ -54,3 +54,9 @@ def test_the_next_reading_is_due_one_interval_after_the_last_and_then_overdue():
     late = vitals_cadence(started_at=start, reading_times=readings, interval_min=15, now=start + timedelta(minutes=35))
     assert on_time.next_due_at == start + timedelta(minutes=29) and not on_time.overdue
     assert late.overdue and late.minutes_overdue == pytest.approx(6)
+
+
+def test_an_alert_message_names_the_vital_sign_in_words_with_its_unit_and_threshold():
+    alert = assess_vitals(VitalsReading(systolic_mmhg=186, diastolic_mmhg=90)).alerts[0]
+    assert alert.message == "Systolic BP 186 mmHg (RED: > 180 mmHg). Pause the infusion and call the prescriber."
+    assert alert.as_dict()["label"] == "Systolic BP"

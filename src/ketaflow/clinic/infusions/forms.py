@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from ketaflow.clinic.core.forms import NoNulCharField
 from ketaflow.clinic.infusions.catalogue import GRADES, ROUTES, SIDE_EFFECTS
 from ketaflow.domain import units
 from ketaflow.domain.charting.adjuncts import ADJUNCTS
+from ketaflow.domain.charting.vitals import PARAMETERS
 
 RATE_UNITS = [(units.MG_PER_KG_PER_H, "mg/kg/h (dose rate)"), (units.ML_PER_H, "mL/h (pump rate)"),
               (units.MG_PER_H, "mg/h")]  # fmt: skip
@@ -16,12 +19,19 @@ class VersionedForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def _vital(name: str, label: str) -> forms.IntegerField:
+    """A vital sign's field, bounded by the charting rules' plausible range (the error names it)."""
+    unit, (low, high) = PARAMETERS[name]
+    return forms.IntegerField(label=f"{label} ({unit})", required=False, min_value=low, max_value=high,
+                              widget=forms.NumberInput(BIG))  # fmt: skip
+
+
 class VitalsFields(forms.Form):
-    systolic_mmhg = forms.IntegerField(label="BP systolic (mmHg)", required=False, widget=forms.NumberInput(BIG))
-    diastolic_mmhg = forms.IntegerField(label="BP diastolic (mmHg)", required=False, widget=forms.NumberInput(BIG))
-    heart_rate_per_min = forms.IntegerField(label="HR (/min)", required=False, widget=forms.NumberInput(BIG))
-    spo2_percent = forms.IntegerField(label="SpO2 (%)", required=False, widget=forms.NumberInput(BIG))
-    respiratory_rate_per_min = forms.IntegerField(label="RR (/min)", required=False, widget=forms.NumberInput(BIG))
+    systolic_mmhg = _vital("systolic_mmhg", "BP systolic")
+    diastolic_mmhg = _vital("diastolic_mmhg", "BP diastolic")
+    heart_rate_per_min = _vital("heart_rate_per_min", "HR")
+    spo2_percent = _vital("spo2_percent", "SpO2")
+    respiratory_rate_per_min = _vital("respiratory_rate_per_min", "RR")
 
 
 class CheckInForm(VersionedForm, VitalsFields):
@@ -36,9 +46,9 @@ class CheckInForm(VersionedForm, VitalsFields):
     pre_pain_nrs = forms.IntegerField(label="Pain now (0–10)", required=False, min_value=0, max_value=10)
     bag_lot = NoNulCharField(max_length=60, required=False, label="Bag lot number")
     bag_concentration_mg_per_ml = forms.DecimalField(label="Bag concentration (mg/mL)", max_digits=5,
-                                                     decimal_places=2, required=False)
+                                                     decimal_places=2, required=False, min_value=Decimal("0.01"))
     bag_volume_ml = forms.DecimalField(label="Volume drawn into the bag (mL)", max_digits=6, decimal_places=1,
-                                       required=False)
+                                       required=False, min_value=Decimal("0.1"))
 
 
 class RateForm(VersionedForm):

@@ -5,10 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ketaflow.clinic.infusions.catalogue import ROUTES, SIDE_EFFECTS
 from ketaflow.clinic.patients.models import Patient
 from ketaflow.clinic.plans.models import Plan, PlanSession
+from ketaflow.domain.charting.adjuncts import ADJUNCTS
 
 USER = settings.AUTH_USER_MODEL
+ACTION_LABELS = {"start": "start", "change_rate": "rate change", "pause": "pause", "resume": "resume",
+                 "stop": "stop (ordered time complete)", "stop_early": "stopped early"}  # fmt: skip
 
 
 class InfusionSession(models.Model):
@@ -84,6 +88,10 @@ class RateEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action.replace("_", " "))
+
 
 class VitalSign(models.Model):
     session = models.ForeignKey(InfusionSession, on_delete=models.PROTECT, related_name="vitals")
@@ -116,6 +124,10 @@ class SideEffect(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    @property
+    def kind_label(self) -> str:
+        return dict(SIDE_EFFECTS).get(self.kind, self.kind.replace("_", " "))
+
 
 class Administration(models.Model):
     """An adjunct drug given during the session (e.g. ondansetron, midazolam, clonidine)."""
@@ -130,3 +142,12 @@ class Administration(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    @property
+    def drug_label(self) -> str:
+        adjunct = ADJUNCTS.get(self.drug)
+        return adjunct.display if adjunct else self.drug
+
+    @property
+    def route_label(self) -> str:
+        return dict(ROUTES).get(self.route, self.route)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -90,6 +90,22 @@ def delivered_for(session, *, stopped_at: datetime) -> dict:
             "duration_min": dose.duration_min, "ordered_mg": ordered_mg,
             "percent_of_order": 100 * dose.dose_mg / ordered_mg if ordered_mg else None,
             "segments": [{"duration_min": s.duration_min, "rate_mg_per_h": s.rate.value} for s in segments]}  # fmt: skip
+
+
+def running_minutes(delivered: dict) -> float:
+    """Minutes the pump ran at a rate above 0 (pauses not counted), from delivered_for's segments."""
+    return sum(seg["duration_min"] for seg in delivered.get("segments", []) if seg["rate_mg_per_h"] > 0)
+
+
+def progress_for(session, *, now: datetime) -> dict | None:
+    """While the pump runs or is paused: the dose delivered so far (exact, from the segments up to now), the
+    ordered minutes left and, if it runs on uninterrupted, when the ordered time is reached."""
+    if session.status not in ("running", "paused") or session.started_at is None:
+        return None
+    so_far = delivered_for(session, stopped_at=now)
+    remaining = max(session.ordered_duration_min - running_minutes(so_far), 0.0)
+    return {"delivered": so_far, "running_min": running_minutes(so_far), "remaining_min": remaining,
+            "ordered_end": now + timedelta(minutes=remaining) if session.status == "running" else None}  # fmt: skip
 
 
 def cadence_for(session, *, now: datetime):

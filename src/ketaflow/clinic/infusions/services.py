@@ -15,14 +15,20 @@ from ketaflow.clinic.accounts.roles import CLINICAL_ROLES
 from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.infusions.models import Administration, InfusionSession, RateEvent, SideEffect, VitalSign
 from ketaflow.clinic.infusions.policy import vitals_thresholds
-from ketaflow.clinic.infusions.selectors import checkin_facts, delivered_for, hours_since_last_session
+from ketaflow.clinic.infusions.selectors import (
+    checkin_facts,
+    delivered_for,
+    hours_since_last_session,
+    running_minutes,
+)
 from ketaflow.clinic.patients.services import StaleVersionError
 from ketaflow.clinic.plans.catalogue import profile_for
 from ketaflow.clinic.plans.models import Plan, PlanSession
 from ketaflow.domain import units
 from ketaflow.domain.charting import lifecycle
 from ketaflow.domain.charting.adjuncts import check_adjunct_dose
-from ketaflow.domain.charting.gates import check_in_gate, discharge_gate
+from ketaflow.domain.charting.gates import check_in_gate, completed_stop_gate, discharge_gate
+from ketaflow.domain.charting.rates import VERSION as RATES_VERSION
 from ketaflow.domain.charting.rates import check_running_rate
 from ketaflow.domain.charting.vitals import VitalsReading, assess_vitals
 from ketaflow.domain.dosing import bag_reconciliation
@@ -137,7 +143,8 @@ def _rate_event(session, actor, action: str, rate: units.Quantity, at, override_
         if check.status == "soft_violation" and not override_reason.strip():
             raise RateRefused(check.messages, needs_reason=True)
         mg_kg_h, mg_h, ml_h = check.rate_mg_per_kg_per_h, check.rate_mg_per_h, check.pump_rate_ml_per_h
-        check_data = {"status": check.status, "messages": list(check.messages)}
+        check_data = {"status": check.status, "messages": list(check.messages), "at_order": check.at_order,
+                      "rule_version": RATES_VERSION}  # fmt: skip
     return RateEvent.objects.create(
         session=session, at=at, action=action, rate_value=Decimal(str(rate.value)), rate_unit=rate.unit,
         rate_mg_per_kg_per_h=Decimal(str(round(mg_kg_h, 4))), rate_mg_per_h=Decimal(str(round(mg_h, 3))),
@@ -161,10 +168,19 @@ def session_rate_action(*, actor, request=None, session_id: int, expected_versio
         if action in ("start", "change_rate"):
             if rate is None:
                 raise DomainValidationError("rate", "is required", "a rate with its unit, e.g. 0.3 mg/kg/h or 21 mL/h")
+            if rate.value <= 0:
+                raise DomainValidationError("rate_value", f"must be above 0 to {action.replace('_', ' ')} "
+                                            "(to stop the pump, use Pause or Stop)", "> 0")  # fmt: skip
             _rate_event(session, actor, action, rate, now, override_reason)
+        elif action == "stop":
+            running = running_minutes(delivered_for(session, stopped_at=now))
+            gate = completed_stop_gate(running_min=running, ordered_duration_min=session.ordered_duration_min)
+            if not gate.ok:
+                raise GateRefused(gate.failures)
+            _rate_event(session, actor, action, units.Quantity(0.0, units.MG_PER_KG_PER_H), now)
         elif action == "resume":
             _rate_event(session, actor, action, _last_rate(session), now, override_reason or "resumed previous rate")
-        else:  # pause, stop, stop_early: the pump runs at 0 from now
+        else:  # pause, stop_early: the pump runs at 0 from now
             _rate_event(session, actor, action, units.Quantity(0.0, units.MG_PER_KG_PER_H), now)
         if action == "start":
             session.started_at = now

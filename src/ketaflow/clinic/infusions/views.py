@@ -15,11 +15,17 @@ from ketaflow.clinic.infusions.chart import chart_input
 from ketaflow.clinic.infusions.models import InfusionSession
 from ketaflow.clinic.infusions.policy import vitals_thresholds
 from ketaflow.clinic.infusions.record import session_record_pdf
-from ketaflow.clinic.infusions.selectors import cadence_for, checkin_facts, hours_since_last_session
+from ketaflow.clinic.infusions.selectors import (
+    cadence_for,
+    checkin_facts,
+    hours_since_last_session,
+    progress_for,
+)
 from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.clinic.patients.services import StaleVersionError
 from ketaflow.clinic.plans.models import Plan, PlanSession
 from ketaflow.domain.charting.gates import check_in_gate
+from ketaflow.domain.charting.vitals import LABELS as VITAL_LABELS
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.instruments import get_instrument
 from ketaflow.reports.session_chart import session_chart_svg
@@ -60,6 +66,7 @@ def _context(request, session: InfusionSession, **extra) -> dict:
                                                 hours_since_last=hours_since_last_session(session, now=now)))  # fmt: skip
     current = session.rate_events.last()
     ctx = {
+        "progress": progress_for(session, now=now), "time_zone": timezone.get_current_timezone_name(),
         "session": session, "patient": session.patient, "now": now, "cadence": cadence_for(session, now=now),
         "vitals": list(session.vitals.all()), "rate_events": list(session.rate_events.all()),
         "side_effects": list(session.side_effects.all()), "administrations": list(session.administrations.all()),
@@ -137,6 +144,18 @@ def _action_data(action: str, form) -> dict:
             "answers": answers}
 
 
+FIELD_LABELS = {**VITAL_LABELS, "rate": "Rate", "rate.unit": "Unit", "rate.value": "Rate", "vitals": "Vital signs",
+                "witness": "Witness", "action": "Not possible now", "answers": "Answers", "waste": "Waste",
+                "instrument_id": "Scale", "vital_id": "Reading", "response_taken": "Response taken"}  # fmt: skip
+
+
+def _label(form, field: str) -> str:
+    """A field's words on the page (its form label), not its name in the code."""
+    if field in form.fields and form.fields[field].label:
+        return str(form.fields[field].label)
+    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
 @require_POST
 def session_action(request, session_id: int, action: str):
     if action not in ACTIONS and action != "scale":
@@ -149,9 +168,15 @@ def session_action(request, session_id: int, action: str):
             actions.perform(actor=request.user, request=request, session_id=session.pk, action=action,
                             data=_action_data(action, form), now=timezone.now())  # fmt: skip
         except DomainValidationError as exc:
-            status, error = 422, f"{exc.field}: {exc.message}" + (f" (allowed: {exc.allowed})" if exc.allowed else "")
+            status = 422
+            error = f"{_label(form, exc.field)}: {exc.message}" + (f" (allowed: {exc.allowed})" if exc.allowed else "")
         except StaleVersionError as exc:
-            status, error = 409, str(exc)
+            # the nurse's entries stay in the form, now carrying the current version: check, then save again
+            status, error = 409, f"{exc} Your entries are kept below."
+            data = request.POST.copy()
+            data["expected_version"] = str(exc.current_version)
+            form = type(form)(data)
+            form.is_valid()
         except services.GateRefused as exc:
             status, error, failures = 422, "Not allowed yet:", exc.failures
         except services.RateRefused as exc:
@@ -164,7 +189,7 @@ def session_action(request, session_id: int, action: str):
             session.refresh_from_db()
             return render(request, "infusions/session.html#panel", _context(request, session))
     else:
-        status, error = 422, "Please correct: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        status, error = 422, "Please correct: " + "; ".join(f"{_label(form, k)}: {' '.join(v)}" for k, v in form.errors.items())
     session.refresh_from_db()
     ctx = _context(request, session, error=error, failures=failures, forms={form_key: form})
     template = "infusions/session.html#panel" if request.htmx else "infusions/session.html"
@@ -175,11 +200,14 @@ def session_action(request, session_id: int, action: str):
 def alert_response(request, session_id: int):
     session = _session(request, session_id)
     form = forms.AlertResponseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.vitals_response(actor=request.user, request=request, session_id=session.pk,
-                                     vital_id=form.cleaned_data["vital_id"],
-                                     response_taken=form.cleaned_data["response_taken"])  # fmt: skip
-        except DomainValidationError as exc:
-            messages.error(request, str(exc))
+    if not form.is_valid():  # an empty response is said, not dropped
+        error = "Please correct: " + "; ".join(f"{_label(form, k)}: {' '.join(v)}" for k, v in form.errors.items())
+        return render(request, "infusions/session.html", _context(request, session, error=error), status=422)
+    try:
+        services.vitals_response(actor=request.user, request=request, session_id=session.pk,
+                                 vital_id=form.cleaned_data["vital_id"],
+                                 response_taken=form.cleaned_data["response_taken"])  # fmt: skip
+    except DomainValidationError as exc:
+        error = f"{_label(form, exc.field)}: {exc.message}"
+        return render(request, "infusions/session.html", _context(request, session, error=error), status=422)
     return redirect("infusions:session", session_id=session.pk)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ketaflow.domain.sources import Source
 
-VERSION = "gates-2026.11.1"
+VERSION = "gates-2026.12.1"
 ALDRETE = Source("Aldrete JA. The post-anesthesia recovery score revisited. J Clin Anesth 1995;7:89-91 "
                  "(>= 9 allows discharge), via clinical.md §2.6", "1995")  # fmt: skip
 
@@ -23,12 +23,15 @@ class GatePolicy:
     require_escort: bool = True
     fasting_hours_solids: int = 6
     screening_max_age_days: int = 365
+    completed_stop_tolerance_min: int = 5
     version: str = VERSION
     source: Source = field(default_factory=lambda: Source.clinic_policy(
         "check-in: escort confirmed, fasting >= 6 h solids, pre-infusion vitals and pain, pregnancy test for "
         "people who could be pregnant aged 12-55, weight current, screening valid (done within 365 days and "
         "after the last change to medications, conditions or allergies), interval >= protocol "
-        "minimum, bag prepared; discharge: Aldrete >= 9, minimum recovery time, escort present", VERSION))
+        "minimum, bag prepared; stop as completed: the ordered minutes have run (pauses not counted, 5 min "
+        "tolerance), else stop early with a reason; discharge: Aldrete >= 9, minimum recovery time, escort present",
+        VERSION))
 
 
 DEFAULT_GATE_POLICY = GatePolicy()
@@ -119,3 +122,15 @@ def discharge_gate(*, aldrete_total: int | None, stopped_at: datetime, now: date
     if policy.require_escort and not escort_present:
         failures.append("The escort is not present.")
     return GateResult(not failures, tuple(failures))
+
+
+def completed_stop_gate(*, running_min: float, ordered_duration_min: float,
+                        policy: GatePolicy = DEFAULT_GATE_POLICY) -> GateResult:  # fmt: skip
+    """'Stop (completed)' only once the ordered minutes have run (minutes at a rate above 0; pauses do not
+    count), within the policy's tolerance. Earlier, the infusion is stopped early, with its reason: a mis-tap
+    must not record a 1-minute infusion as completed."""
+    if running_min >= ordered_duration_min - policy.completed_stop_tolerance_min:
+        return GateResult(True, ())
+    return GateResult(False, (
+        f"Only {running_min:.0f} of the ordered {ordered_duration_min:g} min have run (pauses not counted). "
+        "To end the infusion now, use Stop early and give the reason.",))

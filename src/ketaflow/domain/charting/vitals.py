@@ -30,6 +30,13 @@ PARAMETERS = {
     "spo2_percent": ("%", (50, 100)),
     "respiratory_rate_per_min": ("/min", (2, 60)),
 }
+LABELS = {
+    "systolic_mmhg": "Systolic BP",
+    "diastolic_mmhg": "Diastolic BP",
+    "heart_rate_per_min": "Heart rate",
+    "spo2_percent": "SpO2",
+    "respiratory_rate_per_min": "Respiratory rate",
+}
 
 
 @dataclass(frozen=True)
@@ -102,11 +109,11 @@ class VitalsAlert:
     @property
     def message(self) -> str:
         unit = PARAMETERS[self.parameter][0]
-        return (f"{self.parameter} {self.value} {unit} {self.comparator} {self.threshold:g} {unit}: "
-                f"{self.level.upper()}. {self.suggested_action}")  # fmt: skip
+        return (f"{LABELS[self.parameter]} {self.value} {unit} ({self.level.upper()}: {self.comparator} "
+                f"{self.threshold:g} {unit}). {self.suggested_action}")  # fmt: skip
 
     def as_dict(self) -> dict:
-        return {"parameter": self.parameter, "level": self.level, "value": self.value, "threshold": self.threshold,
+        return {"parameter": self.parameter, "label": LABELS[self.parameter], "level": self.level, "value": self.value, "threshold": self.threshold,
                 "comparator": self.comparator, "suggested_action": self.suggested_action,
                 "source": self.source.as_dict(), "message": self.message}  # fmt: skip
 

@@ -1,0 +1,149 @@
+"""QA of issue 6 at the chair: what a nurse with a tablet sees and can do — the ordered rate typed as the pump
+shows it, a stale form that keeps the entries, errors in the page's words, an empty alert response said not
+dropped, a 'completed' stop refused before the ordered time, the dose delivered so far, labels instead of codes,
+the display time zone named on the page and the record."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from ketaflow.clinic.infusions import services
+from ketaflow.clinic.infusions.models import InfusionSession
+from ketaflow.clinic.infusions.record import session_record_html
+from ketaflow.domain import units
+from ketaflow.domain.charting.vitals import VitalsReading
+from tests.clinic.infusion_fixtures import open_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(staff, patients):
+    return open_session(staff, patients["ana"])
+
+
+def checked_in(nurse, s, now=None):
+    return services.session_check_in(
+        actor=nurse, session_id=s.pk, expected_version=s.version, now=now or timezone.now(), escort_confirmed=True,
+        escort_name="Rita", fasting_hours_solids=Decimal("8"), pregnancy_test_negative=True, pre_pain_nrs=7,
+        vitals=VitalsReading(systolic_mmhg=128, diastolic_mmhg=80, heart_rate_per_min=72, spo2_percent=98),
+        bag_lot="LOT-42", bag_concentration_mg_per_ml=Decimal("1"), bag_volume_ml=Decimal("100"))  # fmt: skip
+
+
+def running(nurse, s, minutes_ago=0):
+    """Checked in and started at the ordered 0.3 mg/kg/h `minutes_ago` minutes ago."""
+    start = timezone.now() - timedelta(minutes=minutes_ago)
+    s = checked_in(nurse, s, now=start - timedelta(minutes=5))
+    return services.session_rate_action(actor=nurse, session_id=s.pk, expected_version=s.version, now=start,
+                                        action="start", rate=units.Quantity(0.3, units.MG_PER_KG_PER_H))  # fmt: skip
+
+
+def post(client, s, action, data):
+    version = InfusionSession.objects.get(pk=s.pk).version
+    return client.post(reverse("infusions:action", args=[s.pk, action]), {"expected_version": version} | data)
+
+
+def test_the_ordered_rate_typed_in_ml_per_h_as_the_banner_shows_it_starts_without_a_reason(staff, session, client_for):
+    nurse = staff["nurse"]
+    checked_in(nurse, session)
+    client = client_for(nurse)
+    page = client.get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert "20.6 mL/h" in page  # 0.3 mg/kg/h × 68.5 kg ÷ 1 mg/mL = 20.55 mL/h, shown at the pump's 0.1 step
+    assert post(client, session, "start", {"rate_value": "20.6", "rate_unit": "mL/h"}).status_code == 302
+    event = session.rate_events.get()
+    assert event.limit_check["at_order"] is True and event.override_reason == ""
+    assert float(event.pump_rate_ml_per_h) == pytest.approx(20.6)  # the dose is computed from what was typed
+
+
+def test_a_stale_form_keeps_the_nurses_entries_and_saves_on_the_second_tap(staff, session, client_for):
+    nurse = staff["nurse"]
+    running(nurse, session)
+    client = client_for(nurse)
+    stale = InfusionSession.objects.get(pk=session.pk).version
+    post(client, session, "vitals", {"heart_rate_per_min": "77"})  # a colleague's reading
+    conflict = client.post(reverse("infusions:action", args=[session.pk, "vitals"]),
+                           {"expected_version": stale, "heart_rate_per_min": "78"})  # fmt: skip
+    body = conflict.content.decode()
+    assert conflict.status_code == 409 and "Your entries are kept below" in body
+    current = InfusionSession.objects.get(pk=session.pk).version
+    assert f'name="expected_version" value="{current}"' in body and 'value="78"' in body
+    again = client.post(reverse("infusions:action", args=[session.pk, "vitals"]),
+                        {"expected_version": current, "heart_rate_per_min": "78"})  # fmt: skip
+    assert again.status_code == 302 and session.vitals.filter(heart_rate_per_min=78).count() == 1
+
+
+def test_page_errors_use_the_fields_words_and_name_the_allowed_range(staff, session, client_for):
+    nurse = staff["nurse"]
+    running(nurse, session)
+    client = client_for(nurse)
+    implausible = post(client, session, "vitals", {"systolic_mmhg": "400", "spo2_percent": "49"}).content.decode()
+    assert "BP systolic (mmHg): Ensure this value is less than or equal to 300" in implausible
+    assert "SpO2 (%): Ensure this value is greater than or equal to 50" in implausible
+    assert "systolic_mmhg:" not in implausible
+    zero = post(client, session, "change_rate", {"rate_value": "0", "rate_unit": "mg/kg/h"})
+    assert zero.status_code == 422 and "to stop the pump, use Pause or Stop" in zero.content.decode()
+    assert session.rate_events.count() == 1
+    hard = post(client, session, "change_rate", {"rate_value": "2", "rate_unit": "mg/kg/h"}).content.decode()
+    assert "Dose rate 2 mg/kg/h is above the hard maximum" in hard and "reason is required" not in hard
+
+
+def test_an_empty_alert_response_is_said_not_silently_dropped(staff, session, client_for):
+    nurse = staff["nurse"]
+    s = running(nurse, session)
+    sign = services.session_vitals(actor=nurse, session_id=s.pk, expected_version=s.version, now=timezone.now(),
+                                   reading=VitalsReading(systolic_mmhg=186, diastolic_mmhg=104))  # fmt: skip
+    client = client_for(nurse)
+    url = reverse("infusions:alert_response", args=[session.pk])
+    empty = client.post(url, {"vital_id": sign.pk, "response_taken": "  "})
+    assert empty.status_code == 422 and "Response taken: This field is required" in empty.content.decode()
+    page = client.get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert "Systolic BP 186 mmHg (RED: &gt; 180 mmHg)" in page
+    again = client.post(url, {"vital_id": sign.pk, "response_taken": "Paused"})
+    assert again.status_code == 302
+    twice = client.post(url, {"vital_id": sign.pk, "response_taken": "Paused again"})
+    assert twice.status_code == 422 and "already recorded" in twice.content.decode()
+
+
+def test_stop_as_completed_before_the_ordered_time_is_refused_and_stop_early_takes_the_reason(
+    staff, session, client_for
+):
+    nurse = staff["nurse"]
+    running(nurse, session, minutes_ago=30)
+    client = client_for(nurse)
+    page = client.get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert "mg so far" in page and "90 of 120 min" in page  # 0.3 × 68.5 × 0.5 h = 10.28 mg so far
+    assert "10.28 mg so far" in page
+    refused = post(client, session, "stop", {})
+    assert refused.status_code == 422 and "Only 30 of the ordered 120 min have run" in refused.content.decode()
+    assert InfusionSession.objects.get(pk=session.pk).status == "running"
+    assert post(client, session, "stop_early", {"stop_reason": "Patient asked to stop"}).status_code == 302
+    done = InfusionSession.objects.get(pk=session.pk)
+    assert done.status == "stopped_early" and done.stop_reason == "Patient asked to stop"
+
+
+@override_settings(TIME_ZONE="America/Chicago")
+def test_the_page_and_the_record_name_the_display_time_zone_and_show_labels_not_codes(staff, session, client_for):
+    nurse = staff["nurse"]
+    s = running(nurse, session, minutes_ago=125)
+    services.session_side_effect(actor=nurse, session_id=s.pk, expected_version=s.version, now=timezone.now(),
+                                 kind="nausea_vomiting", grade="moderate")  # fmt: skip
+    s.refresh_from_db()
+    services.session_administration(actor=nurse, session_id=s.pk, expected_version=s.version, now=timezone.now(),
+                                    drug="ondansetron", dose_mg=4, route="iv", reason="nausea")  # fmt: skip
+    s.refresh_from_db()
+    services.session_rate_action(actor=nurse, session_id=s.pk, expected_version=s.version, now=timezone.now(),
+                                 action="stop")  # fmt: skip
+    page = client_for(nurse).get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert 'id="time-zone">America/Chicago' in page
+    assert "Nausea / vomiting (moderate)" in page and "Ondansetron 4 mg IV" in page
+    assert " nausea_vomiting " not in page and "ondansetron 4 mg iv" not in page
+    assert "stop (ordered time complete)" in page and "BP (mmHg)" in page
+    record = session_record_html(InfusionSession.objects.get(pk=session.pk))
+    assert "Times in America/Chicago" in record and "UTC" not in record
+    started = timezone.localtime(s.started_at).strftime("%H:%M")
+    assert started in record  # shown in the zone it names
+    assert "Nausea / vomiting" in record and "Ondansetron 4 mg IV" in record
