@@ -51,7 +51,9 @@ def test_a_prescribers_change_is_in_force_for_the_patients_diary_with_its_reason
     ("post_series_offsets_days", "1, abc", "is not a whole number of days"),
     ("post_series_offsets_days", "0, 7", "1–730"),
     ("pgic_offsets_days", "800", "1–730"),
-    ("monthly_every_days", "0", "greater than or equal to 1"),
+    ("monthly_every_days", "0", "must be at least 1 (allowed: whole days 1–730)"),
+    ("follow_up_days", "9999", "must be at most 730 (allowed: whole days 1–730)"),
+    ("baseline_days", "seven", "Enter a whole number of days (allowed: 1–730)"),
     ("post_series_offsets_days", "7, 7", "distinct"),
     ("why", "", "required"),
 ])  # fmt: skip

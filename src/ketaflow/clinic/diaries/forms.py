@@ -38,13 +38,19 @@ def _day_list(text: str) -> list[int]:
     return days
 
 
+DAYS_1_730 = {"min_value": "must be at least %(limit_value)s (allowed: whole days 1–730)",
+              "max_value": "must be at most %(limit_value)s (allowed: whole days 1–730)",
+              "invalid": "Enter a whole number of days (allowed: 1–730)", "required": "Required (allowed: whole days 1–730)"}
+
+
 class DiaryScheduleForm(forms.Form):
     """One protocol's diary schedule (clinic policy). The service checks ranges again for the API."""
 
     post_series_offsets_days = forms.CharField(
         label="PHQ-9 / GAD-7 and the other post-series questionnaires: days after each series",
         help_text="whole days 1–730, separated by commas, e.g. 1, 3, 7, 14, 28", max_length=200, required=False)
-    monthly_every_days = forms.IntegerField(label="then every … days", min_value=1, max_value=730)
+    monthly_every_days = forms.IntegerField(label="then every … days", min_value=1, max_value=730,
+                                            error_messages=DAYS_1_730)
     pgic_offsets_days = forms.CharField(label="PGIC: days after each series", max_length=200, required=False,
                                         help_text="whole days 1–730, separated by commas, e.g. 1, 28")
     weekly_items = forms.MultipleChoiceField(label="weekly questionnaires", required=False,
@@ -52,8 +58,9 @@ class DiaryScheduleForm(forms.Form):
     post_series_items = forms.MultipleChoiceField(label="questionnaires on the post-series days", required=False,
                                                   widget=forms.CheckboxSelectMultiple)
     baseline_days = forms.IntegerField(label="daily diary starts … days before the first infusion", min_value=1,
-                                       max_value=730)
-    follow_up_days = forms.IntegerField(label="schedule runs … days after the last series", min_value=1, max_value=730)
+                                       max_value=730, error_messages=DAYS_1_730)
+    follow_up_days = forms.IntegerField(label="schedule runs … days after the last series", min_value=1, max_value=730,
+                                        error_messages=DAYS_1_730)
     why = forms.CharField(label="why this change (kept with every decision made under it)", max_length=500,
                           widget=forms.Textarea(attrs={"rows": 2}))
     based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
