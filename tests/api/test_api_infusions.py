@@ -173,3 +173,10 @@ def test_a_sedation_and_a_dissociation_scale_are_scored_by_their_instruments(sta
     assert cadss.json()["side_effects"][-1]["scale_result"]["total"] == 6
     bad = chart.post("scales", instrument_id="rass", answers={"rass": "asleep"})
     assert bad.status_code == 422 and "rass" in json.dumps(bad.json())
+
+
+def test_a_blank_cancel_reason_is_refused_naming_the_reason_field_and_a_real_one_cancels(staff, chart):
+    blank = chart.post("cancel", reason="   ")
+    assert blank.status_code == 422 and blank.json()["detail"][0]["field"] == "reason"
+    cancelled = chart.post("cancel", reason="Patient unwell (flu)")
+    assert cancelled.status_code == 200 and cancelled.json()["cancel_reason"] == "Patient unwell (flu)"

@@ -147,3 +147,21 @@ def test_the_page_and_the_record_name_the_display_time_zone_and_show_labels_not_
     started = timezone.localtime(s.started_at).strftime("%H:%M")
     assert started in record  # shown in the zone it names
     assert "Nausea / vomiting" in record and "Ondansetron 4 mg IV" in record
+
+
+def test_the_next_infusion_cannot_be_checked_in_while_the_first_is_still_running(staff, session, client_for):
+    nurse = staff["nurse"]
+    running(nurse, session)
+    second = services.session_create(actor=nurse, plan_session=session.plan.sessions.get(index=2))
+    with pytest.raises(services.GateRefused) as refused:
+        checked_in(nurse, second)
+    assert refused.value.failures == (
+        "Another infusion for this patient is still in progress (#1 running); discharge or close it first.",)
+    page = client_for(nurse).get(reverse("infusions:session", args=[second.pk])).content.decode()
+    assert "Another infusion for this patient is still in progress (#1 running)" in page
+
+
+def test_a_blank_cancel_reason_names_the_reason_field(staff, session, client_for):
+    page = post(client_for(staff["nurse"]), session, "cancel", {"reason": "   "})
+    assert page.status_code == 422 and "Reason for cancelling" in page.content.decode()
+    assert InfusionSession.objects.get(pk=session.pk).status == "scheduled"

@@ -75,3 +75,9 @@ def test_a_stop_as_completed_before_the_ordered_minutes_have_run_is_refused_and_
     assert not early.ok and "Only 1 of the ordered 240 min" in early.failures[0] and "Stop early" in early.failures[0]
     assert completed_stop_gate(running_min=235, ordered_duration_min=240).ok  # within the 5-min tolerance
     assert not completed_stop_gate(running_min=234.9, ordered_duration_min=240).ok
+
+
+def test_a_patient_already_in_a_chair_cannot_be_checked_in_for_another_infusion():
+    result = check_in_gate(replace(READY, other_session_in_progress="#1 running", hours_since_last_session=None))
+    assert not result.ok and result.failures == (
+        "Another infusion for this patient is still in progress (#1 running); discharge or close it first.",)

@@ -28,6 +28,15 @@ def hours_since_last_session(session, *, now: datetime) -> float | None:
     return None if last is None else (now - last).total_seconds() / 3600
 
 
+def other_session_in_progress(session) -> str:
+    """Another of the patient's infusions checked in and not yet discharged: '#1 running', or ''."""
+    from ketaflow.clinic.infusions.models import InfusionSession
+
+    other = (InfusionSession.objects.filter(patient_id=session.patient_id, status__in=ACTIVE_STATES)
+             .exclude(pk=session.pk).select_related("plan_session").first())  # fmt: skip
+    return f"#{other.plan_session.index} {other.status_label}" if other else ""
+
+
 def min_interval_h(session) -> float:
     limit = profile_for(session.plan.protocol_code).limit("interval_between_sessions_h")
     return float(limit.hard_min or limit.soft_min or 0) if limit else 0.0
@@ -64,6 +73,7 @@ def checkin_facts(session, *, now: datetime, pre_vitals_recorded: bool, hours_si
         screening_may_proceed=bool(screening and screening.may_proceed), hours_since_last_session=hours_since_last,
         screening_age_days=(now - screening.run_at).days if screening else None,
         intake_changed_since_screening=bool(screening and _intake_changed_after(patient, screening.run_at)),
+        other_session_in_progress=other_session_in_progress(session),
         min_interval_h=min_interval_h(session), bag_lot=session.bag_lot,
         bag_concentration_mg_per_ml=float(session.bag_concentration_mg_per_ml)
         if session.bag_concentration_mg_per_ml is not None else None,

@@ -337,7 +337,7 @@ def session_waste(*, actor, request=None, session_id: int, expected_version: int
 
 def session_cancel(*, actor, request=None, session_id: int, expected_version: int, reason: str) -> InfusionSession:
     if not reason.strip():
-        raise DomainValidationError("cancel_reason", "is required")
+        raise DomainValidationError("reason", "is required: say why the session is cancelled")
     with transaction.atomic():
         session = _locked(session_id, expected_version)
         session.status = lifecycle.next_state(session.status, "cancel")

@@ -28,8 +28,8 @@ class GatePolicy:
     source: Source = field(default_factory=lambda: Source.clinic_policy(
         "check-in: escort confirmed, fasting >= 6 h solids, pre-infusion vitals and pain, pregnancy test for "
         "people who could be pregnant aged 12-55, weight current, screening valid (done within 365 days and "
-        "after the last change to medications, conditions or allergies), interval >= protocol "
-        "minimum, bag prepared; stop as completed: the ordered minutes have run (pauses not counted, 5 min "
+        "after the last change to medications, conditions or allergies), no other infusion in progress, interval >= "
+        "protocol minimum, bag prepared; stop as completed: the ordered minutes have run (pauses not counted, 5 min "
         "tolerance), else stop early with a reason; discharge: Aldrete >= 9, minimum recovery time, escort present",
         VERSION))
 
@@ -63,6 +63,7 @@ class CheckInFacts:
     ordered_concentration_mg_per_ml: float
     screening_age_days: int | None = None
     intake_changed_since_screening: bool = False
+    other_session_in_progress: str = ""  # e.g. "#1 running": the patient is in a chair already
 
 
 def pregnancy_test_needed(*, sex: str, age_years: int, policy: GatePolicy = DEFAULT_GATE_POLICY) -> bool:
@@ -92,7 +93,10 @@ def check_in_gate(facts: CheckInFacts, policy: GatePolicy = DEFAULT_GATE_POLICY)
                         f"{policy.screening_max_age_days} days).")  # fmt: skip
     elif f.intake_changed_since_screening:
         failures.append("Medications, conditions or allergies changed since the last screening; re-run screening.")
-    if f.hours_since_last_session is not None and f.hours_since_last_session < f.min_interval_h:
+    if f.other_session_in_progress:
+        failures.append(f"Another infusion for this patient is still in progress ({f.other_session_in_progress}); "
+                        "discharge or close it first.")  # fmt: skip
+    elif f.hours_since_last_session is not None and f.hours_since_last_session < f.min_interval_h:
         failures.append(f"Only {f.hours_since_last_session:.1f} h since the last session; the protocol minimum is "
                         f"{f.min_interval_h:g} h.")  # fmt: skip
     if not f.bag_lot.strip():
