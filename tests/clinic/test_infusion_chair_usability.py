@@ -165,3 +165,11 @@ def test_a_blank_cancel_reason_names_the_reason_field(staff, session, client_for
     page = post(client_for(staff["nurse"]), session, "cancel", {"reason": "   "})
     assert page.status_code == 422 and "Reason for cancelling" in page.content.decode()
     assert InfusionSession.objects.get(pk=session.pk).status == "scheduled"
+
+
+def test_the_alert_thresholds_on_the_page_read_in_words_with_units_and_their_source(staff, session, client_for):
+    nurse = staff["nurse"]
+    running(nurse, session)
+    page = client_for(nurse).get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert "RED: Systolic BP &gt; 180 mmHg" in page and "AMBER: SpO2 &lt;= 93 %" in page
+    assert "systolic_mmhg &gt;" not in page and "WestJEM 2020" in page

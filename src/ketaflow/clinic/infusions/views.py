@@ -26,6 +26,7 @@ from ketaflow.clinic.patients.services import StaleVersionError
 from ketaflow.clinic.plans.models import Plan, PlanSession
 from ketaflow.domain.charting.gates import check_in_gate
 from ketaflow.domain.charting.vitals import LABELS as VITAL_LABELS
+from ketaflow.domain.charting.vitals import PARAMETERS as VITAL_PARAMETERS
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.instruments import get_instrument
 from ketaflow.reports.session_chart import session_chart_svg
@@ -70,7 +71,7 @@ def _context(request, session: InfusionSession, **extra) -> dict:
         "session": session, "patient": session.patient, "now": now, "cadence": cadence_for(session, now=now),
         "vitals": list(session.vitals.all()), "rate_events": list(session.rate_events.all()),
         "side_effects": list(session.side_effects.all()), "administrations": list(session.administrations.all()),
-        "current_rate": current, "pre_check": pre_check, "thresholds": vitals_thresholds(),
+        "current_rate": current, "pre_check": pre_check, "thresholds": [(VITAL_LABELS[t.parameter], VITAL_PARAMETERS[t.parameter][0], t) for t in vitals_thresholds()],
         "ordered_pump_ml_per_h": float(session.ordered_rate_mg_per_kg_per_h) * float(session.dosing_weight_kg or 0)
         / float(session.ordered_concentration_mg_per_ml),
         "forms": {
