@@ -31,7 +31,7 @@ def test_after_rating_pain_now_the_portal_shows_it_and_asks_only_for_the_other_t
     client = client_for(patients["ana_user"])
     saved = client.post(reverse("diaries:portal"), {"pain_nrs_current": "6"}, follow=True)
     page = saved.content.decode()
-    assert "Saved: pain now. Still to rate today: pain 24-h average, sleep, fatigue." in page
+    assert "Your ratings are saved: pain now. Still to rate today: pain 24-h average, sleep, fatigue." in page
     assert 'id="rated-today"' in page and "pain now <strong>6</strong>" in page
     assert 'id="q-pain_nrs_current"' not in page and 'id="q-fatigue_nrs"' in page
     rest = client.post(reverse("diaries:portal"), {"pain_nrs_average_24h": "5", "sleep_quality_nrs": "3",

@@ -53,8 +53,8 @@ def _patient_error(form, exc: DomainValidationError) -> None:
 def _saved_message(answers: dict, still_open: list[str]) -> str:
     saved = ", ".join(LABELS.get(i, i) for i in answers)
     if still_open:
-        return f"Saved: {saved}. Still to rate today: {', '.join(LABELS.get(i, i) for i in still_open)}."
-    return f"Saved: {saved}. Today's diary is complete. Thank you."
+        return f"Your ratings are saved: {saved}. Still to rate today: {', '.join(LABELS.get(i, i) for i in still_open)}."
+    return f"Your ratings are saved: {saved}. Today's diary is complete. Thank you."
 
 
 @require_http_methods(["GET", "POST"])
