@@ -86,3 +86,11 @@ def test_the_worklist_costs_the_same_for_one_or_three_patients_once_evaluated(pa
         relapse_story(other, staff["prescriber"], staff["nurse"], today=timezone.localdate(), confirm_today=True)
     client.get("/worklist/")
     assert _queries(client, "/worklist/") == one
+
+
+def test_each_charted_side_effect_is_named_on_the_timeline_once_per_day():
+    ti = TimelineInput(today=DAY + dt.timedelta(days=5), infusions=[Infusion(DAY, 0.5, "given", "induction")],
+                       side_effects=[(DAY, "nausea_vomiting"), (DAY, "dissociation"), (DAY, "nausea_vomiting")])  # fmt: skip
+    svg = timeline_svg(ti)
+    assert "dissociation, nausea vomiting" in svg and svg.count("nausea vomiting") == 1
+    assert "today" in svg

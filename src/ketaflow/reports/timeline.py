@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 PAIN_SERIES = {"pain_nrs_average_24h": ("pain, 24-h average (diary)", "#b91c1c"),
                "pain_nrs_current": ("pain now", "#f87171")}  # fmt: skip
+SIDE_EFFECT_LINES = 4  # the most recent days with a side effect, named beside the dose panel
 SCORE_SERIES = {"phq9": ("PHQ-9 (0–27)", "#1d4ed8"), "fiqr": ("FIQR (0–100)", "#7c3aed"),
                 "gad7": ("GAD-7 (0–21)", "#0f766e")}  # fmt: skip
 
@@ -65,8 +66,19 @@ def timeline_svg(ti: TimelineInput) -> str:
     if planned:
         dose_ax.bar([i.day for i in planned], [i.dose_mg_per_kg or 0 for i in planned], width=0.8, fill=False,
                     edgecolor="#1f6f8b", ls="--", label="planned (mg/kg)")  # fmt: skip
-    for day, _kind in ti.side_effects:
+    by_day: dict[date, list[str]] = {}
+    for day, kind in sorted(ti.side_effects):
+        if kind.replace("_", " ") not in by_day.setdefault(day, []):
+            by_day[day].append(kind.replace("_", " "))
+    for day in by_day:
         dose_ax.annotate("▲", (day, 0), color="#b45309", fontsize=8, ha="center", va="bottom")
+    if by_day:  # named beside the chart (an infusion bar would hide a label), so it says which side effect
+        days = list(by_day.items())
+        lines = [f"{d:%d %b}: {', '.join(k)}" for d, k in days[-SIDE_EFFECT_LINES:]]
+        if len(days) > SIDE_EFFECT_LINES:
+            lines.insert(0, f"(+{len(days) - SIDE_EFFECT_LINES} earlier days)")
+        dose_ax.text(1.01, 0.0, "\n".join(lines), transform=dose_ax.transAxes, fontsize=5.5, color="#b45309",
+                     va="bottom", ha="left")  # fmt: skip
     dose_ax.set_ylabel("dose (mg/kg)", fontsize=8)
     for day, label in ti.pgic:
         dose_ax.annotate(f"PGIC: {label}", (day, 1.0), xycoords=("data", "axes fraction"), fontsize=6,
@@ -82,6 +94,9 @@ def timeline_svg(ti: TimelineInput) -> str:
     _series(score_ax, ti, SCORE_SERIES, "score", None)
     for ax in (dose_ax, pain_ax, score_ax):
         ax.axvline(ti.today, color="#999", lw=0.8)
+    score_ax.annotate("today", (ti.today, 0.0), xycoords=("data", "axes fraction"), fontsize=6, color="#6b7280",
+                      ha="right", va="bottom", rotation=90)  # fmt: skip
+    for ax in (dose_ax, pain_ax, score_ax):
         for day, _text in ti.markers:
             ax.axvline(day, color="#6b7280", lw=0.7, ls=":")
     for day, text in ti.markers:
