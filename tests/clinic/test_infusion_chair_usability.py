@@ -173,3 +173,17 @@ def test_the_alert_thresholds_on_the_page_read_in_words_with_units_and_their_sou
     page = client_for(nurse).get(reverse("infusions:session", args=[session.pk])).content.decode()
     assert "RED: Systolic BP &gt; 180 mmHg" in page and "AMBER: SpO2 &lt;= 93 %" in page
     assert "systolic_mmhg &gt;" not in page and "WestJEM 2020" in page
+
+
+def test_the_live_strip_says_when_the_session_was_charted_elsewhere_since_the_page_loaded(staff, session, client_for):
+    nurse = staff["nurse"]
+    s = running(nurse, session)
+    client = client_for(nurse)
+    url = reverse("infusions:session", args=[session.pk])
+    live = {"partial": "live", "seen": str(s.version)}
+    quiet = client.get(url, live, HTTP_HX_REQUEST="true").content.decode()
+    assert "Charted elsewhere" not in quiet and f"seen={s.version}" in quiet
+    services.session_vitals(actor=staff["prescriber"], session_id=s.pk, expected_version=s.version,
+                            now=timezone.now(), reading=VitalsReading(heart_rate_per_min=80))  # fmt: skip
+    changed = client.get(url, live, HTTP_HX_REQUEST="true").content.decode()
+    assert "Charted elsewhere since this page was loaded" in changed and f"seen={s.version}" in changed

@@ -97,7 +97,9 @@ def session_page(request, session_id: int):
         # The page polls its live strip (X-Ketaflow-Poll: polling neither keeps a login alive nor floods the
         # audit log; the page view itself was audited).
         session = _session(request, session_id)
-        return render(request, "infusions/session.html#live", _context(request, session))
+        seen = request.GET.get("seen", "")
+        seen_version = int(seen) if seen.isdigit() and len(seen) < 10 else None
+        return render(request, "infusions/session.html#live", _context(request, session, seen_version=seen_version))
     session = _session(request, session_id, audit_action="infusion.view")
     return render(request, "infusions/session.html", _context(request, session))
 
