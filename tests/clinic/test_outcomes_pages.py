@@ -131,3 +131,25 @@ def test_a_review_is_recorded_as_done_but_a_booster_is_only_acted_on_by_signing(
     booster = Proposal.objects.get(patient=patients["ana"])
     refused = client.post(f"/proposals/{booster.pk}/close/", {"outcome": "acted_on", "reason": "done"})
     assert refused.status_code == 422 and "signing its plan" in refused.content.decode()
+
+
+def test_an_overdue_diary_of_a_patient_without_a_portal_login_says_no_reminder_can_reach_them(patients, staff, client_for):
+    import datetime as dt
+
+    from ketaflow.synth.outcomes import past_series
+
+    ben = patients["ben"]
+    past_series(ben, staff["prescriber"], first_day=timezone.localdate() - dt.timedelta(days=20))
+    type(ben).objects.filter(pk=ben.pk).update(user=None)
+    text = client_for(staff["nurse"]).get("/worklist/").content.decode()
+    assert "7 of the last 7 diary days missed; no portal login, so no reminders go out" in text
+    assert f'href="/patients/{ben.pk}/diary/">Diary</a>' in text
+
+
+def test_a_worklist_alert_points_to_the_chart_to_acknowledge_it(relapsed, patients, staff, client_for):
+    from ketaflow.clinic.assessments.services import assessment_record
+
+    answers = {f"phq9_{i}": "not_at_all" for i in range(1, 9)} | {"phq9_9": "several_days"}
+    assessment_record(actor=patients["ana_user"], patient=patients["ana"], instrument_id="phq9", answers=answers)
+    text = client_for(staff["nurse"]).get("/worklist/").content.decode()
+    assert "PHQ-9 item 9 answered above 0" in text and "Chart: acknowledge with a note</a>" in text

@@ -32,7 +32,10 @@ def worklist(*, limit: int = WORKLIST_LIMIT) -> list[WorklistRow]:
         kind = "booster" if p.kind == Proposal.Kind.BOOSTER else "review"
         row(p.patient).items.append({"kind": kind, "text": p.reason, "proposal": p, "at": p.created_at})
     for s in EvaluationState.objects.filter(diary__needed=True).select_related("patient")[:limit]:
-        row(s.patient).items.append({"kind": "diary", "text": s.diary.get("reason", ""), "at": s.evaluated_at})
+        text = s.diary.get("reason", "")
+        if s.patient.user_id is None:  # nobody can fill this diary at home: say so, not only that it is overdue
+            text += "; no portal login, so no reminders go out (give portal access, or enter the answers at the visit)"
+        row(s.patient).items.append({"kind": "diary", "text": text, "at": s.evaluated_at})
     for t in ClinicalTask.objects.filter(acknowledged_at__isnull=True).select_related("patient")[:limit]:
         row(t.patient).items.append({"kind": "alert", "text": t.message, "task": t, "at": t.created_at})
     since = timezone.now() - timedelta(days=VITALS_LOOKBACK_DAYS)
