@@ -55,7 +55,9 @@ def test_a_prescriber_drafts_the_booster_plan_prefilled_from_the_proposal(relaps
     client.get("/worklist/")
     proposal = Proposal.objects.get(patient=patients["ana"])
     form = client.get(f"/proposals/{proposal.pk}/booster/")
-    assert form.status_code == 200 and "chronic_pain_booster" in form.content.decode()
+    assert form.status_code == 200 and 'value="chronic_pain_booster"' in form.content.decode()
+    assert ">Chronic pain booster (1-2 infusions)</option>" in form.content.decode()  # the name, not the code
+    assert f'href="/patients/{patients["ana"].pk}/outcomes/">Response summary and timeline' in form.content.decode()
     initial = form.context["form"].initial
     data = {k: initial[k] for k in ("n_sessions", "start_dose", "duration_min", "series_window_days",
                                     "bag_concentration_mg_per_ml")} | {  # fmt: skip

@@ -15,7 +15,7 @@ from ketaflow.clinic.outcomes import selectors, services
 from ketaflow.clinic.outcomes.models import Proposal
 from ketaflow.clinic.outcomes.timeline import timeline_input
 from ketaflow.clinic.patients.selectors import patient_get
-from ketaflow.clinic.plans.catalogue import PLAN_KIND
+from ketaflow.clinic.plans.catalogue import PLAN_KIND, protocol_choices
 from ketaflow.clinic.plans.forms import GoalsForm, PlanForm
 from ketaflow.clinic.plans.models import Plan
 from ketaflow.domain.errors import DomainValidationError
@@ -81,7 +81,8 @@ def booster_draft(request, proposal_id: int):
         messages.info(request, f"This proposal is {proposal.get_status_display().lower()}.")
         return redirect("outcomes:patient", patient_id=proposal.patient_id)
     form = PlanForm(request.POST or None, initial=services.booster_initial(proposal))
-    form.fields["protocol"].choices = [(proposal.booster_protocol_code, proposal.booster_protocol_code)]
+    protocol_name = dict(protocol_choices()).get(proposal.booster_protocol_code, proposal.booster_protocol_code)
+    form.fields["protocol"].choices = [(proposal.booster_protocol_code, protocol_name)]
     # The plan page's goal table: the booster protocol's plan type starts ticked, as on a new plan.
     kind_defaults = [g.as_dict() for g in default_goals(PLAN_KIND.get(proposal.booster_protocol_code, "booster"))]
     goals_form = GoalsForm(request.POST or None, initial=GoalsForm.initial_for(kind_defaults))
@@ -98,7 +99,8 @@ def booster_draft(request, proposal_id: int):
         else:
             messages.success(request, "Booster plan drafted from the proposal: review the dose checks and sign.")
             return redirect("plans:detail", patient_id=proposal.patient_id, plan_id=plan.pk)
-    context = {"patient": proposal.patient, "proposal": proposal, "form": form, "goals_form": goals_form}
+    context = {"patient": proposal.patient, "proposal": proposal, "form": form, "goals_form": goals_form,
+               "protocol_name": protocol_name}  # fmt: skip
     return render(request, "outcomes/booster_form.html", context, status=422 if form.errors or goals_form.errors else 200)
 
 
