@@ -102,3 +102,9 @@ def test_a_questionnaire_link_answered_in_the_portal_since_the_email_says_so(ana
     page = client.get(reverse("diaries:link", args=[raw]))
     assert page.status_code == 200 and 'id="link-already"' in page.content.decode()
     assert DiaryLink.objects.get(pk=link.pk).used_at is None
+
+
+def test_after_a_questionnaire_from_the_diary_the_patient_is_offered_the_way_back_to_the_diary(ana, patients, client_for):
+    client = client_for(patients["ana_user"])
+    done = client.post(reverse("assessments:administer", args=[ana.pk, "pgic"]), {"pgic": "much_improved"}, follow=True)
+    assert done.status_code == 200 and 'id="back-to-diary" href="/portal/diary/"' in done.content.decode()
