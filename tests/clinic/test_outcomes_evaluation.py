@@ -155,3 +155,12 @@ def test_cancelling_a_signed_plan_withdraws_its_open_proposal(relapsed, patients
     assert outcomes_evaluate_all()["evaluated"] == 1
     proposal = Proposal.objects.get(patient=patients["ana"])
     assert proposal.status == "withdrawn" and "no longer the signed version" in proposal.close_reason
+
+
+def test_the_stored_response_names_immpact_and_its_rule_version_for_the_pain_classes(relapsed, patients):
+    outcomes_evaluate_patient(patient=patients["ana"])
+    result = OutcomeDecision.objects.get(plan=relapsed, kind="response", superseded_at__isnull=True).result
+    assert result["classes"]["rule_version"].startswith("response-")
+    assert "IMMPACT" in result["classes"]["source"]["citation"] and "inclusive" in result["classes"]["thresholds"]
+    assert "IMMPACT" in result["current"]["source"]["citation"] and result["current"]["rule_version"].startswith("response-")
+    assert result["current"]["inputs"]["moderate_percent"] == 30 and result["current"]["inputs"]["substantial_percent"] == 50

@@ -8,6 +8,8 @@ from typing import Any
 from ketaflow.domain.outcomes.course import CourseOutcome, onset_as_dict
 from ketaflow.domain.outcomes.exact import fraction_text
 from ketaflow.domain.outcomes.goal_attainment import GoalAttainment, GoalResult
+from ketaflow.domain.outcomes.response import IMMPACT
+from ketaflow.domain.outcomes.response import RULE_VERSION as RESPONSE_RULE_VERSION
 from ketaflow.domain.plans.goal_catalogue import BY_METRIC
 
 GOALS_DESCRIBE = (
@@ -36,10 +38,16 @@ def response_result(out: CourseOutcome) -> dict[str, Any]:
         ],
         "current": None if out.current is None else {
             "classification": out.current.classification.value, "percent_reduction": _pct(out.current.percent_reduction),
-            "reason": out.current.reason},
+            "reason": out.current.reason, "inputs": out.current.inputs, "rule_version": out.current.rule_version,
+            "source": out.current.source.as_dict()},
         "pgic": None if out.pgic is None else {
             "classification": out.pgic.classification.value, "responder": out.pgic.responder,
-            "answer": out.pgic.inputs["pgic"]},
+            "answer": out.pgic.inputs["pgic"], "rule_version": out.pgic.rule_version, "source": out.pgic.source.as_dict()},
+        # The pain classes (onset, follow-ups, current) are IMMPACT's: >= 30 % moderately important, >= 50 %
+        # substantial, inclusive, exact fractions, baseline 0 not evaluable. Named here with their version.
+        "classes": {"rule_version": RESPONSE_RULE_VERSION, "source": IMMPACT.as_dict(),
+                    "thresholds": "pain >= 30 % below baseline moderately important, >= 50 % substantial (inclusive); "
+                                  "baseline 0 not evaluable; PGIC much or very much improved"},
         "fiqr": None if out.fiqr is None else {
             "evaluable": out.fiqr.evaluable, "percent_improvement": _pct(out.fiqr.percent_improvement),
             "points_change": _pct(out.fiqr.points_change), "clinically_important": out.fiqr.clinically_important,
