@@ -180,3 +180,14 @@ def test_a_blank_cancel_reason_is_refused_naming_the_reason_field_and_a_real_one
     assert blank.status_code == 422 and blank.json()["detail"][0]["field"] == "reason"
     cancelled = chart.post("cancel", reason="Patient unwell (flu)")
     assert cancelled.status_code == 200 and cancelled.json()["cancel_reason"] == "Patient unwell (flu)"
+
+
+def test_a_paused_infusion_resumes_through_the_api_at_a_new_rate_or_at_the_last_one(staff, chart):
+    chart.post("check-in", **CHECK_IN)
+    chart.post("rate", action="start", rate_value="0.3")
+    chart.post("rate", action="pause")
+    halved = chart.post("rate", action="resume", rate_value="0.15", rate_unit="mg/kg/h")
+    assert halved.status_code == 200 and halved.json()["rate_events"][-1]["rate_mg_per_kg_per_h"] == "0.1500"
+    chart.post("rate", action="pause")
+    again = chart.post("rate", action="resume")
+    assert again.status_code == 200 and again.json()["rate_events"][-1]["rate_mg_per_kg_per_h"] == "0.1500"

@@ -187,3 +187,23 @@ def test_the_live_strip_says_when_the_session_was_charted_elsewhere_since_the_pa
                             now=timezone.now(), reading=VitalsReading(heart_rate_per_min=80))  # fmt: skip
     changed = client.get(url, live, HTTP_HX_REQUEST="true").content.decode()
     assert "Charted elsewhere since this page was loaded" in changed and f"seen={s.version}" in changed
+
+
+def test_a_paused_infusion_resumes_at_half_the_rate_without_running_the_old_rate_first(staff, session, client_for):
+    nurse = staff["nurse"]
+    running(nurse, session)
+    client = client_for(nurse)
+    assert post(client, session, "pause", {}).status_code == 302
+    page = client.get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert "Resume at the last rate (0.3 mg/kg/h = 20.55 mL/h)" in page and 'id="resume-new-rate"' in page
+    assert post(client, session, "resume", {"rate_value": "0.15", "rate_unit": "mg/kg/h"}).status_code == 302
+    resumed = session.rate_events.last()
+    assert resumed.action == "resume" and float(resumed.rate_mg_per_kg_per_h) == pytest.approx(0.15)
+    assert InfusionSession.objects.get(pk=session.pk).status == "running"
+    post(client, session, "pause", {})
+    assert post(client, session, "resume", {}).status_code == 302  # no rate typed: the last rate (0.15)
+    assert float(session.rate_events.last().rate_mg_per_kg_per_h) == pytest.approx(0.15)
+    post(client, session, "pause", {})
+    over = post(client, session, "resume", {"rate_value": "0.4", "rate_unit": "mg/kg/h"})
+    assert over.status_code == 422 and "prescriber&#x27;s reason is required" in over.content.decode()
+    assert InfusionSession.objects.get(pk=session.pk).status == "paused"

@@ -74,7 +74,8 @@ class CheckInIn(Versioned, Vitals):
 
 class RateIn(Versioned):
     action: Literal["start", "change_rate", "pause", "resume", "stop", "stop_early"]
-    rate_value: Decimal | None = Field(None, ge=0, le=10000, description="required for start and change_rate")
+    rate_value: Decimal | None = Field(None, ge=0, le=10000, description="required for start and change_rate; for "
+                                       "resume, a new rate (omit it to resume at the last rate)")  # fmt: skip
     rate_unit: Literal[units.MG_PER_KG_PER_H, units.ML_PER_H, units.MG_PER_H] = units.MG_PER_KG_PER_H  # type: ignore[valid-type]
     override_reason: SafeStr = Field("", max_length=300, description="a prescriber's reason above a soft limit")
     stop_reason: SafeStr = Field("", max_length=300, description="required for stop_early")

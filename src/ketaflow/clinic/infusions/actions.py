@@ -56,7 +56,7 @@ def perform(*, actor, request, session_id: int, action: str, data: dict, now: da
             vitals=_pre_vitals(data), bag_lot=data.get("bag_lot", ""),
             bag_concentration_mg_per_ml=data.get("bag_concentration_mg_per_ml"), bag_volume_ml=data.get("bag_volume_ml"),
         )  # fmt: skip
-    if action in ("start", "change_rate"):
+    if action in ("start", "change_rate", "resume"):
         return services.session_rate_action(**common, now=now, action=action, rate=_rate(data),
                                             override_reason=data.get("override_reason", ""))  # fmt: skip
     if action in RATE_ACTIONS:

@@ -57,6 +57,15 @@ class RateForm(VersionedForm):
     override_reason = NoNulCharField(max_length=300, required=False, label="Prescriber's reason (only if above a soft limit)")
 
 
+class ResumeForm(VersionedForm):
+    """Resume at the last rate (no rate typed), or at a new one — e.g. half the rate after an alert."""
+
+    rate_value = forms.DecimalField(label="New rate (empty: the last rate)", max_digits=8, decimal_places=4,
+                                    min_value=0, required=False, widget=forms.NumberInput(BIG))  # fmt: skip
+    rate_unit = forms.ChoiceField(choices=RATE_UNITS, label="Unit", required=False)
+    override_reason = NoNulCharField(max_length=300, required=False, label="Prescriber's reason (only if above a soft limit)")
+
+
 class StopForm(VersionedForm):
     stop_reason = NoNulCharField(max_length=300, required=False, label="Reason (required to stop early)")
 

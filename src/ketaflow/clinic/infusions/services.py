@@ -178,6 +178,11 @@ def session_rate_action(*, actor, request=None, session_id: int, expected_versio
             if not gate.ok:
                 raise GateRefused(gate.failures)
             _rate_event(session, actor, action, units.Quantity(0.0, units.MG_PER_KG_PER_H), now)
+        elif action == "resume" and rate is not None:  # resume at a new rate (e.g. half, after an alert)
+            if rate.value <= 0:
+                raise DomainValidationError("rate_value", "must be above 0 to resume (or leave it empty to resume "
+                                            "at the last rate)", "> 0")  # fmt: skip
+            _rate_event(session, actor, action, rate, now, override_reason)
         elif action == "resume":
             _rate_event(session, actor, action, _last_rate(session), now, override_reason or "resumed previous rate")
         else:  # pause, stop_early: the pump runs at 0 from now

@@ -71,7 +71,8 @@ def _context(request, session: InfusionSession, **extra) -> dict:
         "session": session, "patient": session.patient, "now": now, "cadence": cadence_for(session, now=now),
         "vitals": list(session.vitals.all()), "rate_events": list(session.rate_events.all()),
         "side_effects": list(session.side_effects.all()), "administrations": list(session.administrations.all()),
-        "current_rate": current, "pre_check": pre_check, "thresholds": [(VITAL_LABELS[t.parameter], VITAL_PARAMETERS[t.parameter][0], t) for t in vitals_thresholds()],
+        "current_rate": current, "pre_check": pre_check,
+        "last_running_rate": session.rate_events.exclude(action__in=("pause", "stop", "stop_early")).last(), "thresholds": [(VITAL_LABELS[t.parameter], VITAL_PARAMETERS[t.parameter][0], t) for t in vitals_thresholds()],
         "ordered_pump_ml_per_h": float(session.ordered_rate_mg_per_kg_per_h) * float(session.dosing_weight_kg or 0)
         / float(session.ordered_concentration_mg_per_ml),
         "forms": {
@@ -79,6 +80,7 @@ def _context(request, session: InfusionSession, **extra) -> dict:
                                                              "bag_concentration_mg_per_ml": session.ordered_concentration_mg_per_ml}),
             "rate": forms.RateForm(initial=version | {"rate_value": session.ordered_rate_mg_per_kg_per_h}),
             "stop": forms.StopForm(initial=version), "vitals": forms.VitalsForm(initial=version),
+            "resume": forms.ResumeForm(initial=version),
             "side_effect": forms.SideEffectForm(initial=version), "administration": forms.AdministrationForm(initial=version),
             "recovery": forms.RecoveryForm(initial=version), "discharge": forms.DischargeForm(initial=version),
             "waste": forms.WasteForm(initial=version), "cancel": forms.CancelForm(initial=version),
@@ -122,11 +124,11 @@ def session_record(request, session_id: int):
 
 ACTIONS = {
     "check_in": forms.CheckInForm, "start": forms.RateForm, "change_rate": forms.RateForm, "pause": forms.StopForm,
-    "resume": forms.StopForm, "stop": forms.StopForm, "stop_early": forms.StopForm, "vitals": forms.VitalsForm,
+    "resume": forms.ResumeForm, "stop": forms.StopForm, "stop_early": forms.StopForm, "vitals": forms.VitalsForm,
     "side_effect": forms.SideEffectForm, "administration": forms.AdministrationForm, "recovery": forms.RecoveryForm,
     "discharge": forms.DischargeForm, "waste": forms.WasteForm, "cancel": forms.CancelForm,
 }  # fmt: skip
-FORM_KEY = {"start": "rate", "change_rate": "rate", "pause": "stop", "resume": "stop", "stop_early": "stop"}
+FORM_KEY = {"start": "rate", "change_rate": "rate", "pause": "stop", "stop_early": "stop"}
 
 
 def _action_form(action: str, post):
