@@ -207,3 +207,14 @@ def test_a_paused_infusion_resumes_at_half_the_rate_without_running_the_old_rate
     over = post(client, session, "resume", {"rate_value": "0.4", "rate_unit": "mg/kg/h"})
     assert over.status_code == 422 and "prescriber&#x27;s reason is required" in over.content.decode()
     assert InfusionSession.objects.get(pk=session.pk).status == "paused"
+
+
+def test_after_an_amber_reading_the_page_asks_for_the_recheck_in_5_minutes(staff, session, client_for):
+    nurse = staff["nurse"]
+    s = running(nurse, session, minutes_ago=10)
+    at = timezone.now() - timedelta(minutes=7)
+    services.session_vitals(actor=nurse, session_id=s.pk, expected_version=s.version, now=at,
+                            reading=VitalsReading(systolic_mmhg=170, diastolic_mmhg=90))  # fmt: skip
+    page = client_for(nurse).get(reverse("infusions:session", args=[session.pk])).content.decode()
+    due = timezone.localtime(at + timedelta(minutes=5)).strftime("%H:%M")
+    assert f"{due} (recheck after an alert) — OVERDUE 2 min" in page

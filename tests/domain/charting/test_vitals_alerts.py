@@ -1,4 +1,4 @@
-"""Vital-sign alerts at every default threshold edge (clinic policy vitals-2026.11.1, clinical.md §2.4)."""
+"""Vital-sign alerts at every default threshold edge (clinic policy vitals-2026.12.1, clinical.md §2.4)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -60,3 +60,13 @@ def test_an_alert_message_names_the_vital_sign_in_words_with_its_unit_and_thresh
     alert = assess_vitals(VitalsReading(systolic_mmhg=186, diastolic_mmhg=90)).alerts[0]
     assert alert.message == "Systolic BP 186 mmHg (RED: > 180 mmHg). Pause the infusion and call the prescriber."
     assert alert.as_dict()["label"] == "Systolic BP"
+
+
+def test_after_an_amber_or_red_reading_the_next_is_due_at_the_5_minute_recheck_not_the_full_interval():
+    start = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    reading = (start + timedelta(minutes=15),)
+    amber = vitals_cadence(started_at=start, reading_times=reading, interval_min=15, now=start + timedelta(minutes=21),
+                           last_level="amber")  # fmt: skip
+    assert amber.recheck and amber.next_due_at == start + timedelta(minutes=20) and amber.overdue
+    normal = vitals_cadence(started_at=start, reading_times=reading, interval_min=15, now=start + timedelta(minutes=21))
+    assert not normal.recheck and normal.next_due_at == start + timedelta(minutes=30) and not normal.overdue

@@ -121,9 +121,11 @@ def progress_for(session, *, now: datetime) -> dict | None:
 def cadence_for(session, *, now: datetime):
     if session.started_at is None or session.status not in ("running", "paused"):
         return None
-    times = tuple(v.at for v in session.vitals.all())
-    return vitals_cadence(started_at=session.started_at, reading_times=times,
-                          interval_min=session.vitals_interval_min, now=now)  # fmt: skip
+    readings = [v for v in session.vitals.all() if v.at >= session.started_at]
+    latest = max(readings, key=lambda v: (v.at, v.pk), default=None)
+    return vitals_cadence(started_at=session.started_at, reading_times=tuple(v.at for v in readings),
+                          interval_min=session.vitals_interval_min, now=now,
+                          last_level=latest.level if latest else "normal")  # fmt: skip
 
 
 def sessions_for_patient(*, patient, limit: int = 50):

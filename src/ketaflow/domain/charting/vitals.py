@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.sources import Source
 
-VERSION = "vitals-2026.11.1"
+VERSION = "vitals-2026.12.1"
 WESTJEM = Source("WestJEM 2020 low-dose ketamine ED protocol table (PMC7081852), via clinical.md §2.4", "2020")
 RODRIGUES = Source("Rodrigues NB et al. 2022, treatment-emergent hypertension >= 165/100 mmHg, via clinical.md §2.4",
                    "2022")  # fmt: skip
@@ -141,22 +141,28 @@ def assess_vitals(reading: VitalsReading, thresholds: tuple[Threshold, ...] = DE
     return VitalsAssessment(tuple(alerts), level)
 
 
+RECHECK_MIN = 5  # the amber action's "recheck in 5 minutes" (ACTION_POLICY), also after a red reading
+
+
 @dataclass(frozen=True)
 class Cadence:
     next_due_at: datetime
     overdue: bool
     minutes_overdue: float
+    recheck: bool = False  # due sooner because the latest reading alerted
 
 
 def vitals_cadence(*, started_at: datetime, reading_times: tuple[datetime, ...], interval_min: float,
-                   now: datetime) -> Cadence:  # fmt: skip
-    """Next reading is due one interval after the latest reading (or after the start)."""
+                   now: datetime, last_level: str = "normal", recheck_min: float = RECHECK_MIN) -> Cadence:  # fmt: skip
+    """Next reading is due one interval after the latest reading since the start (or after the start); when that
+    reading was amber or red (``last_level``), the recheck the alert's action asks for (5 min, ACTION_POLICY)."""
     if interval_min <= 0:
         raise DomainValidationError("interval_min", "must be positive", "> 0 min")
     last = max((t for t in reading_times if t >= started_at), default=started_at)
-    due = last + timedelta(minutes=interval_min)
+    recheck = last_level in ("amber", "red")  # the level of that latest reading (the caller's)
+    due = last + timedelta(minutes=min(recheck_min, interval_min) if recheck else interval_min)
     late = (now - due).total_seconds() / 60
-    return Cadence(due, late > 0, max(late, 0.0))
+    return Cadence(due, late > 0, max(late, 0.0), recheck)
 
 
 def thresholds_from_policy(rows: list[dict], *, version: str) -> tuple[Threshold, ...]:
