@@ -24,3 +24,14 @@ def test_decimal_text_prints_exact_decimals_and_keeps_thirds_as_fractions():
     assert decimal_text(Fraction(7, 20)) == "0.35"
     assert decimal_text(Fraction(2)) == "2"
     assert decimal_text(Fraction(1, 3)) == "1/3"
+
+
+def test_tenths_toward_zero_cuts_instead_of_rounding_on_both_sides_of_zero():
+    from fractions import Fraction
+
+    from ketaflow.domain.outcomes.exact import tenths_toward_zero
+
+    assert tenths_toward_zero(Fraction(29996, 1000)) == "29.9"
+    assert tenths_toward_zero(Fraction(30)) == "30.0"
+    assert tenths_toward_zero(Fraction(-42, 1000)) == "0.0"
+    assert tenths_toward_zero(Fraction(-5551, 1000)) == "-5.5"

@@ -162,3 +162,15 @@ def test_phq9_total_above_27_is_refused():
     with pytest.raises(DomainValidationError) as error:
         phq9_response(28, 3)
     assert error.value.field == "baseline_phq9_total"
+
+
+def test_a_reduction_just_under_30_percent_never_reads_as_30_percent_in_its_reason():
+    # 29.996 % rounds to "30.0" but is below the inclusive 30 % edge: the text is cut toward zero.
+    result = pain_response(10, Fraction(70004, 10000))
+    assert result.classification is PainResponseClass.BELOW_MODERATE
+    assert result.reason == "pain reduced by 29.9 % from baseline"
+
+
+def test_an_fiqr_change_just_under_the_14_percent_mcid_reads_below_it():
+    result = fiqr_change(50, Fraction(43004, 1000))  # 13.992 % better
+    assert result.clinically_important is False and result.reason == "FIQR improved by 13.9 %"

@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import Any
 
 from ketaflow.domain.outcomes.course import CourseOutcome, onset_as_dict
-from ketaflow.domain.outcomes.exact import fraction_text
+from ketaflow.domain.outcomes.exact import fraction_text, tenths_toward_zero
 from ketaflow.domain.outcomes.goal_attainment import GoalAttainment, GoalResult
 from ketaflow.domain.outcomes.response import IMMPACT
 from ketaflow.domain.outcomes.response import RULE_VERSION as RESPONSE_RULE_VERSION
@@ -107,7 +107,7 @@ def _value_shown(value) -> str:
         return "—"
     if isinstance(value, str):
         return value
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):.1f}"
+    return str(value.numerator) if value.denominator == 1 else tenths_toward_zero(value)
 
 
 def _percent_shown(value: Fraction | None) -> str:

@@ -64,3 +64,11 @@ def decimal_text(value: Fraction) -> str:
         return str(value)
     text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def tenths_toward_zero(value: Fraction) -> str:
+    """One decimal place, cut toward zero, never rounded: 29.96 % reads '29.9', so a value below an
+    inclusive threshold (30 %) never reads as reaching it. Display only; the exact value is stored."""
+    tenths = int(value * 10)  # int() of a Fraction truncates toward zero
+    sign = "-" if tenths < 0 else ""
+    return f"{sign}{abs(tenths) // 10}.{abs(tenths) % 10}"

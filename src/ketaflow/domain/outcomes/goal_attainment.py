@@ -19,7 +19,13 @@ from typing import Any
 
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.outcomes.course import CourseFacts, CourseOutcome
-from ketaflow.domain.outcomes.exact import Number, exact_in_range, fraction_text, percent_reduction
+from ketaflow.domain.outcomes.exact import (
+    Number,
+    exact_in_range,
+    fraction_text,
+    percent_reduction,
+    tenths_toward_zero,
+)
 from ketaflow.domain.outcomes.response import Pgic
 from ketaflow.domain.plans.goals import Goal
 from ketaflow.domain.sources import Source
@@ -248,8 +254,9 @@ def goal_attainment(goals: Sequence[Goal | Mapping[str, Any]], facts: GoalFacts)
 
 
 def _num(value: Fraction) -> str:
-    """Reason text: one decimal place (the exact value is stored alongside)."""
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):.1f}"
+    """Reason text: one decimal place cut toward zero, so 13.96 % never reads as a 14 % goal met (the exact
+    value is stored alongside)."""
+    return str(value.numerator) if value.denominator == 1 else tenths_toward_zero(value)
 
 
 def goal_facts_from(facts: CourseFacts, outcome: CourseOutcome) -> GoalFacts:

@@ -12,7 +12,13 @@ from fractions import Fraction
 from typing import Any
 
 from ketaflow.domain.errors import DomainValidationError
-from ketaflow.domain.outcomes.exact import Number, exact_in_range, fraction_text, percent_reduction
+from ketaflow.domain.outcomes.exact import (
+    Number,
+    exact_in_range,
+    fraction_text,
+    percent_reduction,
+    tenths_toward_zero,
+)
 from ketaflow.domain.sources import Source
 
 RULE_VERSION = "response-2026.11.1"
@@ -94,7 +100,7 @@ def pain_response(
         cls = PainResponseClass.MODERATE
     else:
         cls = PainResponseClass.BELOW_MODERATE
-    return PainResponse(cls, reduction, f"pain reduced by {float(reduction):.1f} % from baseline", inputs)
+    return PainResponse(cls, reduction, f"pain reduced by {tenths_toward_zero(reduction)} % from baseline", inputs)
 
 
 class Pgic(StrEnum):
@@ -171,7 +177,7 @@ def fiqr_change(baseline_total: Number, current_total: Number, *, mcid_percent: 
     improvement = percent_reduction(baseline, current)
     important = improvement >= mcid
     return FiqrChange(
-        True, improvement, points, important, f"FIQR improved by {float(improvement):.1f} %", inputs
+        True, improvement, points, important, f"FIQR improved by {tenths_toward_zero(improvement)} %", inputs
     )
 
 
@@ -215,6 +221,6 @@ def phq9_response(
         reduction >= response_percent,
         below_10,
         remission,
-        f"PHQ-9 reduced by {float(reduction):.1f} %",
+        f"PHQ-9 reduced by {tenths_toward_zero(reduction)} %",
         inputs,
     )
