@@ -81,3 +81,13 @@ def test_a_patient_already_in_a_chair_cannot_be_checked_in_for_another_infusion(
     result = check_in_gate(replace(READY, other_session_in_progress="#1 running", hours_since_last_session=None))
     assert not result.ok and result.failures == (
         "Another infusion for this patient is still in progress (#1 running); discharge or close it first.",)
+
+
+def test_a_bag_holding_less_than_the_ordered_dose_blocks_the_start_and_says_how_much_to_draw():
+    short = check_in_gate(replace(READY, ordered_dose_mg=37.32, bag_volume_ml=20, bag_concentration_mg_per_ml=1.0,
+                                  ordered_concentration_mg_per_ml=1.0))  # fmt: skip
+    assert not short.ok and short.failures == (
+        "Bag holds 20 mg (20 mL × 1 mg/mL), less than the ordered 37.3 mg: draw at least 37.3 mL.",)
+    enough = replace(READY, ordered_dose_mg=37.32, bag_volume_ml=37.32, bag_concentration_mg_per_ml=1.0,
+                     ordered_concentration_mg_per_ml=1.0)  # fmt: skip
+    assert check_in_gate(enough).ok

@@ -74,6 +74,8 @@ def checkin_facts(session, *, now: datetime, pre_vitals_recorded: bool, hours_si
         screening_age_days=(now - screening.run_at).days if screening else None,
         intake_changed_since_screening=bool(screening and _intake_changed_after(patient, screening.run_at)),
         other_session_in_progress=other_session_in_progress(session),
+        ordered_dose_mg=float(session.ordered_rate_mg_per_kg_per_h) * float(session.dosing_weight_kg)
+        * session.ordered_duration_min / 60 if session.dosing_weight_kg else None,
         min_interval_h=min_interval_h(session), bag_lot=session.bag_lot,
         bag_concentration_mg_per_ml=float(session.bag_concentration_mg_per_ml)
         if session.bag_concentration_mg_per_ml is not None else None,

@@ -29,7 +29,7 @@ class GatePolicy:
         "check-in: escort confirmed, fasting >= 6 h solids, pre-infusion vitals and pain, pregnancy test for "
         "people who could be pregnant aged 12-55, weight current, screening valid (done within 365 days and "
         "after the last change to medications, conditions or allergies), no other infusion in progress, interval >= "
-        "protocol minimum, bag prepared; stop as completed: the ordered minutes have run (pauses not counted, 5 min "
+        "protocol minimum, bag prepared (lot, the ordered concentration, enough drawn for the ordered dose); stop as completed: the ordered minutes have run (pauses not counted, 5 min "
         "tolerance), else stop early with a reason; discharge: Aldrete >= 9, minimum recovery time, escort present",
         VERSION))
 
@@ -64,6 +64,7 @@ class CheckInFacts:
     screening_age_days: int | None = None
     intake_changed_since_screening: bool = False
     other_session_in_progress: str = ""  # e.g. "#1 running": the patient is in a chair already
+    ordered_dose_mg: float | None = None  # ordered rate × dosing weight × duration: the bag must hold it
 
 
 def pregnancy_test_needed(*, sex: str, age_years: int, policy: GatePolicy = DEFAULT_GATE_POLICY) -> bool:
@@ -108,6 +109,12 @@ def check_in_gate(facts: CheckInFacts, policy: GatePolicy = DEFAULT_GATE_POLICY)
     elif abs(f.bag_concentration_mg_per_ml - f.ordered_concentration_mg_per_ml) > 1e-9:
         failures.append(f"Bag concentration {f.bag_concentration_mg_per_ml:g} mg/mL differs from the ordered "
                         f"{f.ordered_concentration_mg_per_ml:g} mg/mL.")  # fmt: skip
+    elif f.ordered_dose_mg and f.bag_volume_ml and f.bag_volume_ml > 0:
+        held = f.bag_volume_ml * f.bag_concentration_mg_per_ml
+        if held < f.ordered_dose_mg * (1 - 1e-9):
+            need_ml = f.ordered_dose_mg / f.bag_concentration_mg_per_ml
+            failures.append(f"Bag holds {held:g} mg ({f.bag_volume_ml:g} mL × {f.bag_concentration_mg_per_ml:g} mg/mL), "
+                            f"less than the ordered {f.ordered_dose_mg:.1f} mg: draw at least {need_ml:.1f} mL.")  # fmt: skip
     return GateResult(not failures, tuple(failures))
 
 
