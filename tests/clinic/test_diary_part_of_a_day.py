@@ -108,3 +108,14 @@ def test_after_a_questionnaire_from_the_diary_the_patient_is_offered_the_way_bac
     client = client_for(patients["ana_user"])
     done = client.post(reverse("assessments:administer", args=[ana.pk, "pgic"]), {"pgic": "much_improved"}, follow=True)
     assert done.status_code == 200 and 'id="back-to-diary" href="/portal/diary/"' in done.content.decode()
+
+
+def test_a_questionnaire_link_shows_the_recall_period_and_each_section_with_its_instruction(ana, client):
+    _, phq = services.diary_link_create(patient=ana, group="phq9", instruments=["phq9"], due_day=timezone.localdate(),
+                                        now=timezone.now())  # fmt: skip
+    page = client.get(reverse("diaries:link", args=[phq])).content.decode()
+    assert 'id="recall">Over the last 2 weeks, how often have you been bothered' in page
+    _, fiqr = services.diary_link_create(patient=ana, group="fiqr", instruments=["fiqr"], due_day=timezone.localdate(),
+                                         now=timezone.now())  # fmt: skip
+    page = client.get(reverse("diaries:link", args=[fiqr])).content.decode()
+    assert "<legend>Function</legend>" in page and "How difficult was each activity over the past 7 days?" in page

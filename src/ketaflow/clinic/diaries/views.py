@@ -132,9 +132,26 @@ def link_fill(request, token: str):
                 return render(request, "diaries/link_done.html", {"patient": patient, "crisis": crisis})
     audit_record(actor=actor, action="diary.link_open", request=request, object_type="diary_link", object_id=link.pk,
                  patient_id=patient.pk)  # fmt: skip
-    title = "Today's diary" if daily else get_instrument(link.group).definition.title
-    return render(request, "diaries/link_fill.html", {"patient": patient, "form": form, "title": title, "daily": daily},
-                  status=status_code)  # fmt: skip
+    definition = None if daily else get_instrument(link.group).definition
+    context = {"patient": patient, "form": form, "daily": daily, "definition": definition,
+               "title": "Today's diary" if daily else definition.title,
+               "groups": () if daily else _groups(form, definition)}  # fmt: skip
+    return render(request, "diaries/link_fill.html", context, status=status_code)
+
+
+def _groups(form, definition) -> list[tuple[str, str, list]]:
+    """The questionnaire's own sections with their heading and prompt (FIQR's function / overall / symptoms),
+    as the portal shows them: a question must not reach the patient without its instruction."""
+    groups: list[tuple[str, str, list]] = []
+    last = None
+    for name, field in form.fields.items():
+        group = getattr(field, "group", "")
+        if group != last or not groups:
+            label, prompt = definition.group_heading(group) if group else ("", "")
+            groups.append((label, prompt, []))
+            last = group
+        groups[-1][2].append(form[name])
+    return groups
 
 
 def _answered_since(link) -> bool:
