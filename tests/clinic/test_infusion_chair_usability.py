@@ -218,3 +218,10 @@ def test_after_an_amber_reading_the_page_asks_for_the_recheck_in_5_minutes(staff
     page = client_for(nurse).get(reverse("infusions:session", args=[session.pk])).content.decode()
     due = timezone.localtime(at + timedelta(minutes=5)).strftime("%H:%M")
     assert f"{due} (recheck after an alert) — OVERDUE 2 min" in page
+
+
+def test_a_pump_still_running_after_the_ordered_time_is_flagged_on_the_live_strip(staff, session, client_for):
+    nurse = staff["nurse"]
+    running(nurse, session, minutes_ago=121)
+    page = client_for(nurse).get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert "ORDERED TIME REACHED — stop the pump (101 % of the ordered dose given)" in page
