@@ -45,6 +45,7 @@ def test_a_prescriber_puts_a_new_schedule_in_force_and_a_stale_change_is_a_409(s
     ({"follow_up_days": 731}, "follow_up_days"),
     ({"weekly_items": ["pain_nrs_current"]}, "weekly_items"),
     ({"why": ""}, "why"),
+    ({"baseline_days": 3}, "baseline_days"),  # shorter than the 7-day baseline window
 ])  # fmt: skip
 def test_a_bad_value_is_a_422_naming_the_field(staff, change, field):
     response = put(BODY | change, staff["prescriber"])

@@ -80,3 +80,12 @@ def test_a_change_made_meanwhile_is_refused_rather_than_overwritten(staff, clien
 
 def test_an_unknown_protocol_has_no_schedule_page(staff, client_for):
     assert client_for(staff["prescriber"]).get(reverse("diaries:schedule_edit", args=["no_such"])).status_code == 404
+
+
+def test_a_diary_starting_fewer_days_before_infusion_1_than_the_baseline_window_is_refused(staff, client_for):
+    # 3 days of diary could never give the 4 of 7 entries the baseline needs: every course would be
+    # "not evaluable" and no booster could ever be proposed.
+    response = client_for(staff["prescriber"]).post(EDIT, FORM | {"baseline_days": "3"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'data-field="baseline_days"' in page and "too short for the baseline pain" in page and "7–730" in page

@@ -95,7 +95,8 @@ class DiaryScheduleSettings(Schema):
     pgic_offsets_days: Days = Field(description="days after each series for the PGIC")
     weekly_items: Questionnaires
     post_series_items: Questionnaires
-    baseline_days: int = Field(ge=1, le=730, description="daily diary starts … days before the first infusion")
+    baseline_days: int = Field(ge=1, le=730, description="daily diary starts … days before the first infusion; at "
+                               "least the baseline window (7 days), else a 422 naming baseline_days")
     follow_up_days: int = Field(ge=1, le=730, description="the schedule runs … days after the last series")
 
 

@@ -58,7 +58,8 @@ class DiaryScheduleForm(forms.Form):
     post_series_items = forms.MultipleChoiceField(label="questionnaires on the post-series days", required=False,
                                                   widget=forms.CheckboxSelectMultiple)
     baseline_days = forms.IntegerField(label="daily diary starts … days before the first infusion", min_value=1,
-                                       max_value=730, error_messages=DAYS_1_730)
+                                       max_value=730, error_messages=DAYS_1_730,
+                                       help_text="at least 7: the baseline pain is the mean of the 7 days before infusion 1")
     follow_up_days = forms.IntegerField(label="schedule runs … days after the last series", min_value=1, max_value=730,
                                         error_messages=DAYS_1_730)
     why = forms.CharField(label="why this change (kept with every decision made under it)", max_length=500,

@@ -12,6 +12,7 @@ from ketaflow.clinic.audit.services import audit_record
 from ketaflow.clinic.diaries.models import DiaryScheduleEdit
 from ketaflow.clinic.plans.catalogue import protocol_choices
 from ketaflow.domain.errors import DomainValidationError
+from ketaflow.domain.outcomes.baseline import BaselinePolicy
 from ketaflow.domain.outcomes.diary_policies import TABLE, diary_policy_for, policy_from_overrides
 from ketaflow.domain.outcomes.diary_schedule import DiarySchedulePolicy
 
@@ -104,6 +105,12 @@ def _validated(settings: dict) -> dict:
         value = settings[name]
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 730:
             raise DomainValidationError(name, f"{value!r} is out of range", "whole number 1–730")
+    baseline = BaselinePolicy()  # the outcome rules read the daily pain of these days before infusion 1
+    if settings["baseline_days"] < baseline.window_days:
+        raise DomainValidationError(
+            "baseline_days", f"{settings['baseline_days']} days is too short for the baseline pain, which is the "
+            f"mean of the {baseline.window_days} days before infusion 1 ({baseline.source.citation}, "
+            f"{baseline.version})", f"whole number {baseline.window_days}–730")  # fmt: skip
     clean = {k: sorted(settings[k]) if k.endswith("_days") and isinstance(settings[k], list) else settings[k] for k in EDITABLE}
     policy_from_overrides(clean, label="check", table_version="check")  # the domain's own checks, too
     return clean
