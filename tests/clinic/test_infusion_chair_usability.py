@@ -225,3 +225,29 @@ def test_a_pump_still_running_after_the_ordered_time_is_flagged_on_the_live_stri
     running(nurse, session, minutes_ago=121)
     page = client_for(nurse).get(reverse("infusions:session", args=[session.pk])).content.decode()
     assert "ORDERED TIME REACHED — stop the pump (101 % of the ordered dose given)" in page
+
+
+def test_an_unanswered_alert_holds_the_discharge_and_the_stop_early_reason_is_on_the_record(
+    staff, session, client_for
+):
+    nurse = staff["nurse"]
+    s = running(nurse, session, minutes_ago=100)
+    sign = services.session_vitals(actor=nurse, session_id=s.pk, expected_version=s.version,
+                                   now=timezone.now() - timedelta(minutes=95),
+                                   reading=VitalsReading(systolic_mmhg=170, diastolic_mmhg=90))  # fmt: skip
+    client = client_for(nurse)
+    stopped_at = timezone.now() - timedelta(minutes=90)
+    s.refresh_from_db()
+    services.session_rate_action(actor=nurse, session_id=s.pk, expected_version=s.version, now=stopped_at,
+                                 action="stop_early", stop_reason="BP stays high; Dr Reyes: stop for today")  # fmt: skip
+    s.refresh_from_db()
+    services.session_recovery_scores(actor=nurse, session_id=s.pk, expected_version=s.version, post_pain_nrs=3,
+                                     current_systolic_mmhg=130, aldrete_answers={"activity": "2", "respiration": "2",
+                                     "consciousness": "2", "oxygen_saturation": "2"})  # fmt: skip
+    held = post(client, session, "discharge", {"escort_present": "on"})
+    local = timezone.localtime(sign.at).strftime("%H:%M")
+    assert held.status_code == 422 and f"1 vitals alert without a recorded response ({local} amber)" in held.content.decode()
+    assert "BP stays high; Dr Reyes: stop for today" in held.content.decode()
+    services.vitals_response(actor=nurse, session_id=s.pk, vital_id=sign.pk, response_taken="Rate halved, rechecked")
+    assert post(client, session, "discharge", {"escort_present": "on"}).status_code == 302
+    assert InfusionSession.objects.get(pk=session.pk).status == "discharged"

@@ -91,3 +91,10 @@ def test_a_bag_holding_less_than_the_ordered_dose_blocks_the_start_and_says_how_
     enough = replace(READY, ordered_dose_mg=37.32, bag_volume_ml=37.32, bag_concentration_mg_per_ml=1.0,
                      ordered_concentration_mg_per_ml=1.0)  # fmt: skip
     assert check_in_gate(enough).ok
+
+
+def test_discharge_waits_until_every_vitals_alert_has_its_response_recorded():
+    gate = discharge_gate(aldrete_total=10, stopped_at=STOP, now=STOP + timedelta(minutes=90), min_recovery_min=60,
+                          escort_present=True, unanswered_alerts=("20:56 red", "21:13 amber"))  # fmt: skip
+    assert not gate.ok and gate.failures == (
+        "2 vitals alerts without a recorded response (20:56 red, 21:13 amber): record what was done first.",)

@@ -305,8 +305,11 @@ def session_discharge(*, actor, request=None, session_id: int, expected_version:
         session = _locked(session_id, expected_version)
         target = lifecycle.next_state(session.status, "discharge")
         total = int(session.aldrete["total_exact"]) if session.aldrete else None
+        unanswered = tuple(f"{timezone.localtime(v.at):%H:%M} {v.level}" for v in session.vitals.exclude(level="normal")
+                           .filter(response_taken="").order_by("at"))  # fmt: skip
         gate = discharge_gate(aldrete_total=total, stopped_at=session.stopped_at, now=now,
-                              min_recovery_min=session.recovery_min_time_min, escort_present=escort_present)  # fmt: skip
+                              min_recovery_min=session.recovery_min_time_min, escort_present=escort_present,
+                              unanswered_alerts=unanswered)  # fmt: skip
         if not gate.ok:
             raise GateRefused(gate.failures)
         session.status, session.discharged_at, session.discharged_by = target, now, actor

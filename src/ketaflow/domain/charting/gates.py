@@ -30,7 +30,7 @@ class GatePolicy:
         "people who could be pregnant aged 12-55, weight current, screening valid (done within 365 days and "
         "after the last change to medications, conditions or allergies), no other infusion in progress, interval >= "
         "protocol minimum, bag prepared (lot, the ordered concentration, enough drawn for the ordered dose); stop as completed: the ordered minutes have run (pauses not counted, 5 min "
-        "tolerance), else stop early with a reason; discharge: Aldrete >= 9, minimum recovery time, escort present",
+        "tolerance), else stop early with a reason; discharge: every vitals alert answered, Aldrete >= 9, minimum recovery time, escort present",
         VERSION))
 
 
@@ -119,8 +119,14 @@ def check_in_gate(facts: CheckInFacts, policy: GatePolicy = DEFAULT_GATE_POLICY)
 
 
 def discharge_gate(*, aldrete_total: int | None, stopped_at: datetime, now: datetime, min_recovery_min: float,
-                   escort_present: bool, policy: GatePolicy = DEFAULT_GATE_POLICY) -> GateResult:  # fmt: skip
+                   escort_present: bool, unanswered_alerts: tuple[str, ...] = (),
+                   policy: GatePolicy = DEFAULT_GATE_POLICY) -> GateResult:  # fmt: skip
+    """``unanswered_alerts``: the amber/red readings with no recorded response (e.g. '20:56 red'); the record
+    must say what was done about each before the patient leaves."""
     failures: list[str] = []
+    if unanswered_alerts:
+        failures.append(f"{len(unanswered_alerts)} vitals alert{'s' if len(unanswered_alerts) > 1 else ''} without a "
+                        f"recorded response ({', '.join(unanswered_alerts)}): record what was done first.")  # fmt: skip
     if aldrete_total is None:
         failures.append("No modified Aldrete score recorded after the infusion.")
     elif aldrete_total < policy.discharge_min_aldrete:
