@@ -251,3 +251,14 @@ def test_an_unanswered_alert_holds_the_discharge_and_the_stop_early_reason_is_on
     services.vitals_response(actor=nurse, session_id=s.pk, vital_id=sign.pk, response_taken="Rate halved, rechecked")
     assert post(client, session, "discharge", {"escort_present": "on"}).status_code == 302
     assert InfusionSession.objects.get(pk=session.pk).status == "discharged"
+
+
+def test_the_chart_says_who_charted_each_row_and_how_much_ketamine_was_drawn(staff, session, client_for):
+    nurse = staff["nurse"]
+    s = running(nurse, session)
+    services.session_vitals(actor=staff["prescriber"], session_id=s.pk, expected_version=s.version,
+                            now=timezone.now(), reading=VitalsReading(heart_rate_per_min=80))  # fmt: skip
+    page = client_for(nurse).get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert "100.0 mL × 1.00 mg/mL = 100 mg drawn" in page
+    assert "<td>80</td>" in page and f"<td>{staff['prescriber'].display_name}</td>" in page
+    assert f"<td>{nurse.display_name}</td>" in page  # the start, charted by the nurse

@@ -69,6 +69,13 @@ class InfusionSession(models.Model):
     def status_label(self) -> str:
         return self.status.replace("_", " ")
 
+    @property
+    def drawn_mg(self):
+        """Ketamine drawn into the bag (volume × concentration), for the controlled-substance record."""
+        if self.bag_volume_ml is None or self.bag_concentration_mg_per_ml is None:
+            return None
+        return (self.bag_volume_ml * self.bag_concentration_mg_per_ml).normalize()
+
 
 class RateEvent(models.Model):
     """A pump event: start, change, pause (rate 0), resume, stop. The segments between them are the dose."""

@@ -69,8 +69,10 @@ def _context(request, session: InfusionSession, **extra) -> dict:
     ctx = {
         "progress": progress_for(session, now=now), "time_zone": timezone.get_current_timezone_name(),
         "session": session, "patient": session.patient, "now": now, "cadence": cadence_for(session, now=now),
-        "vitals": list(session.vitals.all()), "rate_events": list(session.rate_events.all()),
-        "side_effects": list(session.side_effects.all()), "administrations": list(session.administrations.all()),
+        "vitals": list(session.vitals.select_related("recorded_by")),
+        "rate_events": list(session.rate_events.select_related("recorded_by")),
+        "side_effects": list(session.side_effects.select_related("recorded_by")),
+        "administrations": list(session.administrations.select_related("recorded_by")),
         "current_rate": current, "pre_check": pre_check,
         "last_running_rate": session.rate_events.exclude(action__in=("pause", "stop", "stop_early")).last(), "thresholds": [(VITAL_LABELS[t.parameter], VITAL_PARAMETERS[t.parameter][0], t) for t in vitals_thresholds()],
         "ordered_pump_ml_per_h": float(session.ordered_rate_mg_per_kg_per_h) * float(session.dosing_weight_kg or 0)
