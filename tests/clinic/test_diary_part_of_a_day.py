@@ -119,3 +119,17 @@ def test_a_questionnaire_link_shows_the_recall_period_and_each_section_with_its_
                                          now=timezone.now())  # fmt: skip
     page = client.get(reverse("diaries:link", args=[fiqr])).content.decode()
     assert "<legend>Function</legend>" in page and "How difficult was each activity over the past 7 days?" in page
+
+
+def test_a_stale_page_sending_only_an_item_already_rated_says_so_instead_of_asking_to_tap_a_number(ana, patients, client_for):
+    client = client_for(patients["ana_user"])
+    client.post(reverse("diaries:portal"), {"pain_nrs_current": "6"})
+    stale = client.post(reverse("diaries:portal"), {"pain_nrs_current": "2"})
+    assert stale.status_code == 422 and "Already rated today: pain now (6). Nothing else was sent." in stale.content.decode()
+    assert DiaryDay.objects.filter(patient=ana).count() == 1
+
+
+def test_a_value_off_the_scale_names_the_allowed_range_without_echoing_the_value(ana, patients, client_for):
+    refused = client_for(patients["ana_user"]).post(reverse("diaries:portal"), {"fatigue_nrs": "x" * 5000})
+    page = refused.content.decode()
+    assert refused.status_code == 422 and "Tap one number (allowed: 0–10)." in page and "x" * 100 not in page

@@ -11,8 +11,10 @@ def daily_form_class(items=DAILY_ITEMS) -> type[forms.Form]:
     fields = {}
     for instrument_id in (i for i in DAILY_ITEMS if i in items):
         item = get_instrument(instrument_id).definition.items[0]
-        fields[instrument_id] = forms.ChoiceField(label=item.text, required=False, widget=forms.RadioSelect,
-                                                  choices=[(o.code, o.label) for o in item.options])  # fmt: skip
+        choices = [(o.code, o.label) for o in item.options]
+        allowed = f"{choices[0][0]}–{choices[-1][0]}"  # the value is not echoed back: it may be anything
+        fields[instrument_id] = forms.ChoiceField(label=item.text, required=False, widget=forms.RadioSelect, choices=choices,
+                                                  error_messages={"invalid_choice": f"Tap one number (allowed: {allowed})."})  # fmt: skip
     return type("DailyDiaryForm", (forms.Form,), fields)
 
 

@@ -37,6 +37,7 @@ def _diary_context(patient, now, **extra) -> dict:
     others = [i for i in open_items if i.instrument not in DAILY_ITEMS]
     titles = {i.instrument: get_instrument(i.instrument).definition.title for i in others}
     done = [(LABELS.get(i, i), v) for i, v in done_today.items()]
+    extra.setdefault("done_ids", list(done_today))
     return {"patient": patient, "status": status, "policy": policy, "daily_open": bool(still_open),
             "daily_items": still_open, "done_today": done, "others": others, "titles": titles,
             "today": timezone.localdate(now), **extra}  # fmt: skip
@@ -73,6 +74,12 @@ def portal_diary(request):
             form.add_error(None, "Today's diary is already complete: nothing more to rate today.")
         elif form.is_valid():
             answers = forms.daily_answers(form)
+            stale = [(label, value) for (label, value), i in zip(ctx["done_today"], ctx["done_ids"], strict=True)
+                     if request.POST.get(i)]  # fmt: skip
+            if not answers and stale:  # a second tab, or a page from before today's first save
+                said = ", ".join(f"{label} ({value})" for label, value in stale)
+                form.add_error(None, f"Already rated today: {said}. Nothing else was sent.")
+                return render(request, "diaries/portal_diary.html", ctx | {"form": form}, status=422)
             try:
                 services.diary_entry_record(actor=request.user, request=request, patient=patient,
                                             answers=answers, day=timezone.localdate())  # fmt: skip
