@@ -56,3 +56,22 @@ def test_bad_diary_input_names_the_field_and_other_patients_get_404(ana, patient
                         patients["ana_user"])  # fmt: skip
     assert out_of_range.status_code == 422
     assert Client().get(path, **bearer(patients["ben_user"])).status_code == 404
+
+
+def test_diary_entries_can_be_asked_for_from_a_day_and_with_a_limit_and_a_bad_limit_is_a_422(ana, patients):
+    from ketaflow.clinic.assessments.services import assessment_record
+    from ketaflow.clinic.diaries.models import DiaryDay
+
+    today = timezone.localdate()
+    for back in range(5):  # five past days of pain, as the portal would have stored them
+        day = today - timezone.timedelta(days=back)
+        a = assessment_record(actor=patients["ana_user"], patient=ana, instrument_id="pain_nrs_average_24h",
+                              answers={"pain": str(back)}, stored_context={"diary_day": day.isoformat()})  # fmt: skip
+        DiaryDay.objects.create(patient=ana, instrument_id="pain_nrs_average_24h", day=day, assessment=a, due_day=day)
+    path = f"/api/patients/{ana.pk}/diary"
+    since = (today - timezone.timedelta(days=2)).isoformat()
+    recent = Client().get(f"{path}?since={since}", **bearer(patients["ana_user"])).json()["entries"]
+    assert [e["day"] for e in recent] == [(today - timezone.timedelta(days=b)).isoformat() for b in range(3)]
+    assert len(Client().get(f"{path}?limit=2", **bearer(patients["ana_user"])).json()["entries"]) == 2
+    too_many = Client().get(f"{path}?limit=100000", **bearer(patients["ana_user"]))
+    assert too_many.status_code == 422 and "limit" in json.dumps(too_many.json()["detail"])

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Schema, Status
+from ninja import Query, Schema, Status
 from pydantic import Field
 
 from ketaflow.api.base import SafeStr, errors, operation
@@ -17,6 +17,7 @@ from ketaflow.clinic.patients.selectors import patient_get
 from ketaflow.domain.errors import DomainValidationError
 
 TAGS = ["diary"]
+ENTRIES_MAX = 1000
 
 
 class DueItemOut(Schema):
@@ -58,10 +59,10 @@ class DailyIn(Schema):
     )
 
 
-def _diary(patient) -> dict:
+def _diary(patient, *, since: dt.date | None = None, limit: int = 60) -> dict:
     now = timezone.now()
     status, _ = selectors.diary_status_for(patient=patient, now=now)
-    entries = selectors.recent_diary_days(patient=patient)
+    entries = selectors.recent_diary_days(patient=patient, since=since, limit=limit)
     if status is None:
         return {"today": timezone.localdate(now), "open_items": [], "items": [], "rule_version": None, "source": None,
                 "entries": entries}  # fmt: skip
@@ -70,10 +71,12 @@ def _diary(patient) -> dict:
 
 
 @operation("get", "/patients/{patient_id}/diary", "diary_get", response={200: DiaryOut, **errors(404)}, tags=TAGS)
-def diary_get(request, patient_id: uuid.UUID):
-    """The diary schedule's status today (what is due, overdue, missed, done) and the recent entries."""
+def diary_get(request, patient_id: uuid.UUID, since: dt.date | None = None,
+              limit: int = Query(60, ge=1, le=ENTRIES_MAX)):  # fmt: skip
+    """The diary schedule's status today (what is due, overdue, missed, done) and the entries, newest first:
+    the last `limit` (default 60, at most 1000), or those from `since` (a day, inclusive) on."""
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="diary.view")
-    return _diary(patient)
+    return _diary(patient, since=since, limit=limit)
 
 
 @operation("post", "/patients/{patient_id}/diary", "diary_record", response={201: DiaryOut, **errors(404, 422)},

@@ -36,5 +36,9 @@ def diary_status_for(*, patient, now: datetime, with_sent: bool = False):
     return status_from_rows(mappers.patient_rows(patient=patient), patient=patient, now=now, sent_keys=list(sent))
 
 
-def recent_diary_days(*, patient, limit: int = 60) -> list[DiaryDay]:
-    return list(DiaryDay.objects.filter(patient=patient).select_related("assessment")[:limit])
+def recent_diary_days(*, patient, limit: int = 60, since=None) -> list[DiaryDay]:
+    """Newest first; `since` (a day, inclusive) narrows them, `limit` caps them."""
+    rows = DiaryDay.objects.filter(patient=patient)
+    if since is not None:
+        rows = rows.filter(day__gte=since)
+    return list(rows.select_related("assessment")[:limit])
