@@ -191,3 +191,19 @@ def test_a_paused_infusion_resumes_through_the_api_at_a_new_rate_or_at_the_last_
     chart.post("rate", action="pause")
     again = chart.post("rate", action="resume")
     assert again.status_code == 200 and again.json()["rate_events"][-1]["rate_mg_per_kg_per_h"] == "0.1500"
+
+
+def test_a_late_vitals_entry_through_the_api_keeps_its_time_and_a_time_without_offset_or_before_check_in_is_refused(
+    staff, chart
+):
+    chart.post("check-in", **CHECK_IN)
+    chart.post("rate", action="start", rate_value="0.3")
+    checked_in = InfusionSession.objects.get(pk=chart.id).checked_in_at
+    late = chart.post("vitals", heart_rate_per_min=81, at=checked_in.isoformat())
+    assert late.status_code == 200
+    reading = next(v for v in late.json()["vitals"] if v["heart_rate_per_min"] == 81)
+    assert abs(dt.datetime.fromisoformat(reading["at"]) - checked_in) < dt.timedelta(milliseconds=1)
+    naive = chart.post("vitals", heart_rate_per_min=82, at="2026-12-07T10:00:00")
+    assert naive.status_code == 422 and "at" in json.dumps(naive.json())
+    before = chart.post("vitals", heart_rate_per_min=83, at=(checked_in - dt.timedelta(hours=1)).isoformat())
+    assert before.status_code == 422 and before.json()["detail"][0]["field"] == "at"

@@ -262,3 +262,27 @@ def test_the_chart_says_who_charted_each_row_and_how_much_ketamine_was_drawn(sta
     assert "100.0 mL × 1.00 mg/mL = 100 mg drawn" in page
     assert "<td>80</td>" in page and f"<td>{staff['prescriber'].display_name}</td>" in page
     assert f"<td>{nurse.display_name}</td>" in page  # the start, charted by the nurse
+
+
+def test_vitals_and_an_adjunct_charted_late_keep_the_time_they_were_taken_and_a_future_time_is_refused(
+    staff, session, client_for
+):
+    nurse = staff["nurse"]
+    running(nurse, session, minutes_ago=40)
+    client = client_for(nurse)
+    taken = timezone.localtime(timezone.now() - timedelta(minutes=12)).replace(second=0, microsecond=0)
+    if taken.date() != timezone.localdate():
+        pytest.skip("the late-entry time is today's clock time; too close to midnight")
+    late = post(client, session, "vitals", {"heart_rate_per_min": "81", "taken_at": taken.strftime("%H:%M")})
+    assert late.status_code == 302
+    sign = session.vitals.get(heart_rate_per_min=81)
+    assert sign.at == taken and sign.phase == "intra"
+    given = post(client, session, "administration", {"drug": "ondansetron", "dose_mg": "4", "route": "iv",
+                                                      "taken_at": taken.strftime("%H:%M")})  # fmt: skip
+    assert given.status_code == 302 and session.administrations.get().at == taken
+    future = (timezone.localtime() + timedelta(minutes=30)).strftime("%H:%M")
+    refused = post(client, session, "vitals", {"heart_rate_per_min": "82", "taken_at": future})
+    if timezone.localtime().hour < 23:
+        assert refused.status_code == 422 and "Time: " in refused.content.decode()
+        assert "is in the future" in refused.content.decode() and "between the check-in" in refused.content.decode()
+        assert not session.vitals.filter(heart_rate_per_min=82).exists()

@@ -11,7 +11,7 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Schema, Status
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from ketaflow.api.base import MAX_ID, ObjectId, SafeStr, api, errors, operation
 from ketaflow.clinic.infusions import actions, services
@@ -81,8 +81,13 @@ class RateIn(Versioned):
     stop_reason: SafeStr = Field("", max_length=300, description="required for stop_early")
 
 
+AT = Field(None, description="a late entry: when it was taken or given (with its UTC offset); default now. Not in "
+                             "the future, not before the session's check-in (422 names `at` and the window)")
+
+
 class VitalsIn(Versioned, Vitals):
     rhythm_note: SafeStr = Field("", max_length=120)
+    at: AwareDatetime | None = AT
 
 
 class AlertResponseIn(Schema):
@@ -93,6 +98,7 @@ class SideEffectIn(Versioned):
     kind: SideEffectKind
     grade: Grade
     note: SafeStr = Field("", max_length=300)
+    at: AwareDatetime | None = AT
 
 
 class ScaleIn(Versioned):
@@ -105,6 +111,7 @@ class AdministrationIn(Versioned):
     dose_mg: Decimal = Field(gt=0, le=1000, description="refused above the drug's maximum single dose")
     route: Route
     reason: SafeStr = Field("", max_length=200)
+    at: AwareDatetime | None = AT
 
 
 class RecoveryIn(Versioned):

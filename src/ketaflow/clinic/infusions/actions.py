@@ -65,16 +65,17 @@ def perform(*, actor, request, session_id: int, action: str, data: dict, now: da
         )
     if action == "vitals":
         return services.session_vitals(
-            **common, now=now, reading=reading(data), rhythm_note=data.get("rhythm_note", "")
+            **common, now=now, reading=reading(data), rhythm_note=data.get("rhythm_note", ""), at=data.get("at")
         )
     if action == "side_effect":
         return services.session_side_effect(**common, now=now, kind=data["kind"], grade=data["grade"],
-                                            note=data.get("note", ""))  # fmt: skip
+                                            note=data.get("note", ""), at=data.get("at"))  # fmt: skip
     if action == "scale":
         return services.session_scale(**common, now=now, instrument_id=data["instrument_id"], answers=data["answers"])
     if action == "administration":
         return services.session_administration(**common, now=now, drug=data["drug"], dose_mg=float(data["dose_mg"]),
-                                               route=data["route"], reason=data.get("reason", ""))  # fmt: skip
+                                               route=data["route"], reason=data.get("reason", ""),
+                                               at=data.get("at"))  # fmt: skip
     if action == "recovery":
         answers = {k: data[k] for k in ("activity", "respiration", "consciousness", "oxygen_saturation")}
         return services.session_recovery_scores(**common, post_pain_nrs=data["post_pain_nrs"], aldrete_answers=answers,

@@ -70,14 +70,21 @@ class StopForm(VersionedForm):
     stop_reason = NoNulCharField(max_length=300, required=False, label="Reason (required to stop early)")
 
 
+def _taken_at(label: str) -> forms.TimeField:
+    """A late entry's own time (today, the clinic's time zone); empty means now."""
+    return forms.TimeField(required=False, label=label, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+
 class VitalsForm(VersionedForm, VitalsFields):
     rhythm_note = NoNulCharField(max_length=120, required=False, label="ECG rhythm note")
+    taken_at = _taken_at("Taken at (empty: now)")
 
 
 class SideEffectForm(VersionedForm):
     kind = forms.ChoiceField(choices=SIDE_EFFECTS)
     grade = forms.ChoiceField(choices=GRADES)
     note = NoNulCharField(max_length=300, required=False)
+    taken_at = _taken_at("Noted at (empty: now)")
 
 
 class AdministrationForm(VersionedForm):
@@ -85,6 +92,7 @@ class AdministrationForm(VersionedForm):
     dose_mg = forms.DecimalField(label="Dose (mg)", max_digits=7, decimal_places=3, min_value=0)
     route = forms.ChoiceField(choices=ROUTES)
     reason = NoNulCharField(max_length=200, required=False)
+    taken_at = _taken_at("Given at (empty: now)")
 
 
 class RecoveryForm(VersionedForm):

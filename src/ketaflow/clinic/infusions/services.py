@@ -3,7 +3,7 @@ let the domain decide (lifecycle, gates, limits), write the rows, bump the versi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import authenticate
@@ -198,13 +198,37 @@ def session_rate_action(*, actor, request=None, session_id: int, expected_versio
         return _save(session, actor, request, action, rate=str(rate) if rate else "")
 
 
+LATE_ENTRY_MAX_H = 12
+
+
+def _taken_at(session, at: datetime | None, now: datetime) -> datetime:
+    """When a reading was taken or a drug given: now, or a late entry's own time — not in the future and not
+    before the check-in (the session's chart starts there)."""
+    if at is None:
+        return now
+    earliest = session.checked_in_at or now
+    allowed = f"between the check-in ({timezone.localtime(earliest):%H:%M}) and now ({timezone.localtime(now):%H:%M})"
+    if at > now + timedelta(minutes=1):
+        raise DomainValidationError("at", f"{timezone.localtime(at):%H:%M} is in the future", allowed)
+    if at < earliest or now - at > timedelta(hours=LATE_ENTRY_MAX_H):
+        raise DomainValidationError("at", f"{timezone.localtime(at):%H:%M} is before this session's check-in", allowed)
+    return at
+
+
 def session_vitals(*, actor, request=None, session_id: int, expected_version: int, now: datetime,
-                   reading: VitalsReading, rhythm_note: str = "", response_taken: str = "") -> VitalSign:  # fmt: skip
+                   reading: VitalsReading, rhythm_note: str = "", response_taken: str = "",
+                   at: datetime | None = None) -> VitalSign:  # fmt: skip
+    """A reading, charted now or late with the time it was taken (``at``)."""
     with transaction.atomic():
         session = _locked(session_id, expected_version)
         lifecycle.next_state(session.status, "vitals")
+        taken = _taken_at(session, at, now)
         phase = {"checked_in": "pre", "recovery": "post", "stopped_early": "post"}.get(session.status, "intra")
-        sign = _vitals(session, actor, phase, reading, now, rhythm_note, response_taken)
+        if session.started_at and taken < session.started_at:
+            phase = "pre"
+        elif session.stopped_at and taken < session.stopped_at:
+            phase = "intra"
+        sign = _vitals(session, actor, phase, reading, taken, rhythm_note, response_taken)
         _save(session, actor, request, "vitals", level=sign.level)
     return sign
 
@@ -227,7 +251,8 @@ def vitals_response(*, actor, request=None, session_id: int, vital_id: int, resp
 
 
 def session_side_effect(*, actor, request=None, session_id: int, expected_version: int, now: datetime, kind: str,
-                        grade: str, note: str = "", scale_answers: dict | None = None) -> SideEffect:  # fmt: skip
+                        grade: str, note: str = "", scale_answers: dict | None = None,
+                        at: datetime | None = None) -> SideEffect:  # fmt: skip
     from ketaflow.clinic.infusions.catalogue import GRADES, SCALES, SIDE_EFFECTS
 
     if kind not in dict(SIDE_EFFECTS):
@@ -240,7 +265,8 @@ def session_side_effect(*, actor, request=None, session_id: int, expected_versio
     with transaction.atomic():
         session = _locked(session_id, expected_version)
         lifecycle.next_state(session.status, "side_effect")
-        effect = SideEffect.objects.create(session=session, at=now, kind=kind, grade=grade, note=note,
+        effect = SideEffect.objects.create(session=session, at=_taken_at(session, at, now), kind=kind, grade=grade,
+                                           note=note,
                                            scale_result=scale_result, recorded_by=actor)  # fmt: skip
         _save(session, actor, request, "side_effect", kind=kind, grade=grade)
     return effect
@@ -270,12 +296,14 @@ def session_scale(*, actor, request=None, session_id: int, expected_version: int
 
 
 def session_administration(*, actor, request=None, session_id: int, expected_version: int, now: datetime, drug: str,
-                           dose_mg: float, route: str, reason: str = "") -> Administration:  # fmt: skip
+                           dose_mg: float, route: str, reason: str = "",
+                           at: datetime | None = None) -> Administration:  # fmt: skip
     check_adjunct_dose(drug, dose_mg)
     with transaction.atomic():
         session = _locked(session_id, expected_version)
         lifecycle.next_state(session.status, "administration")
-        given = Administration.objects.create(session=session, at=now, drug=drug, dose_mg=Decimal(str(dose_mg)),
+        given = Administration.objects.create(session=session, at=_taken_at(session, at, now), drug=drug,
+                                              dose_mg=Decimal(str(dose_mg)),
                                               route=route, reason=reason, recorded_by=actor)  # fmt: skip
         _save(session, actor, request, "administration", drug=drug, dose_mg=dose_mg)
     return given

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -143,16 +145,19 @@ def _action_form(action: str, post):
     return ACTIONS[action](post), FORM_KEY.get(action, action)
 
 
-def _action_data(action: str, form) -> dict:
+def _action_data(action: str, form, now) -> dict:
     if action != "scale":
-        return form.cleaned_data
+        data = dict(form.cleaned_data)
+        if data.get("taken_at") is not None:  # a late entry: that time today, in the clinic's zone
+            data["at"] = timezone.make_aware(datetime.combine(timezone.localdate(now), data["taken_at"]))
+        return data
     answers = {k: v for k, v in answers_from(form).items() if k not in ("expected_version", "instrument_id")}
     return {"expected_version": form.cleaned_data["expected_version"], "instrument_id": form.cleaned_data["instrument_id"],
             "answers": answers}
 
 
 FIELD_LABELS = {**VITAL_LABELS, "rate": "Rate", "rate.unit": "Unit", "rate.value": "Rate", "vitals": "Vital signs",
-                "witness": "Witness", "action": "Not possible now", "answers": "Answers", "waste": "Waste",
+                "witness": "Witness", "action": "Not possible now", "at": "Time", "answers": "Answers", "waste": "Waste",
                 "instrument_id": "Scale", "vital_id": "Reading", "response_taken": "Response taken"}  # fmt: skip
 
 
@@ -170,10 +175,11 @@ def session_action(request, session_id: int, action: str):
     session = _session(request, session_id)
     form, form_key = _action_form(action, request.POST)
     status, error, failures = 200, None, ()
+    now = timezone.now()
     if form.is_valid():
         try:
             actions.perform(actor=request.user, request=request, session_id=session.pk, action=action,
-                            data=_action_data(action, form), now=timezone.now())  # fmt: skip
+                            data=_action_data(action, form, now), now=now)  # fmt: skip
         except DomainValidationError as exc:
             status = 422
             error = f"{_label(form, exc.field)}: {exc.message}" + (f" (allowed: {exc.allowed})" if exc.allowed else "")
