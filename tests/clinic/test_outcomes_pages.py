@@ -155,3 +155,17 @@ def test_a_worklist_alert_points_to_the_chart_to_acknowledge_it(relapsed, patien
     assessment_record(actor=patients["ana_user"], patient=patients["ana"], instrument_id="phq9", answers=answers)
     text = client_for(staff["nurse"]).get("/worklist/").content.decode()
     assert "PHQ-9 item 9 answered above 0" in text and "Chart: acknowledge with a note</a>" in text
+
+
+def test_the_booster_draft_page_shows_an_unacknowledged_suicide_risk_alert_before_the_form(relapsed, patients, staff, client_for):
+    from ketaflow.clinic.assessments.services import assessment_record
+
+    client = client_for(staff["prescriber"])
+    client.get("/worklist/")
+    proposal = Proposal.objects.get(patient=patients["ana"])
+    assert 'id="open-alerts"' not in client.get(f"/proposals/{proposal.pk}/booster/").content.decode()
+    answers = {f"phq9_{i}": "not_at_all" for i in range(1, 9)} | {"phq9_9": "several_days"}
+    assessment_record(actor=patients["ana_user"], patient=patients["ana"], instrument_id="phq9", answers=answers)
+    page = client.get(f"/proposals/{Proposal.objects.get(patient=patients['ana'], status__in=Proposal.OPEN_STATES).pk}/booster/")
+    text = page.content.decode()
+    assert 'id="open-alerts"' in text and "PHQ-9 item 9 answered above 0" in text

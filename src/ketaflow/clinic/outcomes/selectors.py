@@ -67,3 +67,8 @@ def proposals_for_patient(*, patient, limit: int = 50) -> list[Proposal]:
 def diary_state(*, patient) -> dict:
     state = EvaluationState.objects.filter(patient=patient).first()
     return state.diary if state else {}
+
+
+def open_alerts(*, patient) -> list[ClinicalTask]:
+    """The patient's alerts nobody has acknowledged yet (e.g. PHQ-9 item 9), newest first."""
+    return list(ClinicalTask.objects.filter(patient=patient, acknowledged_at__isnull=True).order_by("-created_at")[:20])

@@ -100,7 +100,7 @@ def booster_draft(request, proposal_id: int):
             messages.success(request, "Booster plan drafted from the proposal: review the dose checks and sign.")
             return redirect("plans:detail", patient_id=proposal.patient_id, plan_id=plan.pk)
     context = {"patient": proposal.patient, "proposal": proposal, "form": form, "goals_form": goals_form,
-               "protocol_name": protocol_name}  # fmt: skip
+               "protocol_name": protocol_name, "alerts": selectors.open_alerts(patient=proposal.patient)}  # fmt: skip
     return render(request, "outcomes/booster_form.html", context, status=422 if form.errors or goals_form.errors else 200)
 
 
