@@ -17,7 +17,7 @@ def test_a_patient_fills_todays_diary_and_a_nurse_sees_it(login, page, server):
         page.check(f"#daily-diary input[name={name}][value='{value}']")
     page.click("#save-diary")
     page.wait_for_selector("#daily-done")
-    assert "Saved:" in page.locator(".messages").inner_text()
+    assert "saved" in page.locator(".messages").inner_text().lower()
     page.reload()
     assert page.locator("#daily-diary").count() == 0  # once per day: no second form today
 
