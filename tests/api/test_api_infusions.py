@@ -207,3 +207,14 @@ def test_a_late_vitals_entry_through_the_api_keeps_its_time_and_a_time_without_o
     assert naive.status_code == 422 and "at" in json.dumps(naive.json())
     before = chart.post("vitals", heart_rate_per_min=83, at=(checked_in - dt.timedelta(hours=1)).isoformat())
     assert before.status_code == 422 and before.json()["detail"][0]["field"] == "at"
+
+
+def test_the_chart_read_through_the_api_carries_the_check_in_answers_and_who_charted_each_row(staff, chart):
+    chart.post("check-in", **CHECK_IN)
+    chart.post("rate", action="start", rate_value="0.3")
+    record = chart.get()
+    nurse = staff["nurse"].username
+    assert record["escort_name"] == "Rita" and record["fasting_hours_solids"] == "8.0"
+    assert record["pregnancy_test_negative"] is True and record["checked_in_by"] == nurse
+    assert record["rate_events"][0]["recorded_by"] == nurse and record["vitals"][0]["recorded_by"] == nurse
+    assert record["discharged_by"] is None and record["waste_recorded_by"] is None

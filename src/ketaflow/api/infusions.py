@@ -136,7 +136,15 @@ class CancelIn(Versioned):
     reason: SafeStr = Field(min_length=1, max_length=300)
 
 
-class RateEventOut(Schema):
+class _ByWhom(Schema):
+    recorded_by: str = Field(description="username of the staff member who charted it")
+
+    @staticmethod
+    def resolve_recorded_by(obj):
+        return obj.recorded_by.username
+
+
+class RateEventOut(_ByWhom):
     at: dt.datetime
     action: str
     rate_value: Decimal
@@ -148,7 +156,7 @@ class RateEventOut(Schema):
     override_reason: str
 
 
-class VitalOut(Schema):
+class VitalOut(_ByWhom):
     id: int
     at: dt.datetime
     phase: str
@@ -163,7 +171,7 @@ class VitalOut(Schema):
     response_taken: str
 
 
-class SideEffectOut(Schema):
+class SideEffectOut(_ByWhom):
     at: dt.datetime
     kind: str
     grade: str
@@ -171,7 +179,7 @@ class SideEffectOut(Schema):
     scale_result: dict | None
 
 
-class AdministrationOut(Schema):
+class AdministrationOut(_ByWhom):
     at: dt.datetime
     drug: str
     dose_mg: Decimal
@@ -193,11 +201,15 @@ class SessionOut(Schema):
     vitals_interval_min: int
     recovery_min_time_min: int
     escort_confirmed: bool
+    escort_name: str
+    fasting_hours_solids: Decimal | None
+    pregnancy_test_negative: bool | None
     pre_pain_nrs: int | None
     bag_lot: str
     bag_concentration_mg_per_ml: Decimal | None
     bag_volume_ml: Decimal | None
     checked_in_at: dt.datetime | None
+    checked_in_by: str | None
     started_at: dt.datetime | None
     stopped_at: dt.datetime | None
     stop_reason: str
@@ -205,6 +217,8 @@ class SessionOut(Schema):
     aldrete: dict | None
     discharge_result: dict
     discharged_at: dt.datetime | None
+    discharged_by: str | None
+    escort_present_at_discharge: bool
     cancel_reason: str
     delivered: dict | None = Field(description="exact delivered dose from the rate segments (mg, mg/kg, mL)")
     delivered_so_far: dict | None = Field(description="while running or paused: the exact dose delivered up to now "
@@ -213,6 +227,7 @@ class SessionOut(Schema):
                                                "(pauses not counted); 'stop' is refused until they have run")  # fmt: skip
     wasted_mg: Decimal | None
     wasted_ml: Decimal | None
+    waste_recorded_by: str | None
     waste_witness: str | None
     waste_witnessed_at: dt.datetime | None
     next_vitals_due: dt.datetime | None
@@ -237,6 +252,18 @@ class SessionOut(Schema):
         return progress["remaining_min"] if progress else None
 
     @staticmethod
+    def resolve_checked_in_by(obj):
+        return obj.checked_in_by.username if obj.checked_in_by_id else None
+
+    @staticmethod
+    def resolve_discharged_by(obj):
+        return obj.discharged_by.username if obj.discharged_by_id else None
+
+    @staticmethod
+    def resolve_waste_recorded_by(obj):
+        return obj.waste_recorded_by.username if obj.waste_recorded_by_id else None
+
+    @staticmethod
     def resolve_waste_witness(obj):
         return obj.waste_witness.username if obj.waste_witness_id else None
 
@@ -252,23 +279,24 @@ class SessionOut(Schema):
 
     @staticmethod
     def resolve_rate_events(obj):
-        return list(obj.rate_events.all())
+        return list(obj.rate_events.select_related("recorded_by"))
 
     @staticmethod
     def resolve_vitals(obj):
-        return list(obj.vitals.all())
+        return list(obj.vitals.select_related("recorded_by"))
 
     @staticmethod
     def resolve_side_effects(obj):
-        return list(obj.side_effects.all())
+        return list(obj.side_effects.select_related("recorded_by"))
 
     @staticmethod
     def resolve_administrations(obj):
-        return list(obj.administrations.all())
+        return list(obj.administrations.select_related("recorded_by"))
 
 
 def _session(request, session_id: int, audit_action: str = "") -> InfusionSession:
-    session = get_object_or_404(InfusionSession.objects.select_related("plan_session", "waste_witness"), pk=session_id)
+    session = get_object_or_404(InfusionSession.objects.select_related(
+        "plan_session", "waste_witness", "waste_recorded_by", "checked_in_by", "discharged_by"), pk=session_id)  # fmt: skip
     # the patient check answers 404 for a record the user may not see, and audits the read
     patient_get(user=request.user, patient_id=session.patient_id, request=request, audit_action=audit_action)
     return session
