@@ -133,3 +133,12 @@ def test_a_value_off_the_scale_names_the_allowed_range_without_echoing_the_value
     refused = client_for(patients["ana_user"]).post(reverse("diaries:portal"), {"fatigue_nrs": "x" * 5000})
     page = refused.content.decode()
     assert refused.status_code == 422 and "Tap one number (allowed: 0–10)." in page and "x" * 100 not in page
+
+
+def test_the_portal_home_says_what_is_waiting_in_the_diary(ana, patients, client_for):
+    client = client_for(patients["ana_user"])
+    home = client.get(reverse("patients:chart", args=[ana.pk])).content.decode()
+    assert 'id="diary-due"' in home and "Today's ratings are waiting</strong> (4 to rate)" in home
+    client.post(reverse("diaries:portal"), {"pain_nrs_current": "6", "pain_nrs_average_24h": "5",
+                                            "sleep_quality_nrs": "3", "fatigue_nrs": "4"})  # fmt: skip
+    assert "Today's ratings are done." in client.get(reverse("patients:chart", args=[ana.pk])).content.decode()

@@ -42,3 +42,18 @@ def recent_diary_days(*, patient, limit: int = 60, since=None) -> list[DiaryDay]
     if since is not None:
         rows = rows.filter(day__gte=since)
     return list(rows.select_related("assessment")[:limit])
+
+
+def diary_due_summary(*, patient, now: datetime) -> dict | None:
+    """What the portal home says is waiting: today's ratings still open and the questionnaires due (by title).
+    None when there is no schedule (no signed plan)."""
+    from ketaflow.domain.instruments import get_instrument
+    from ketaflow.domain.outcomes.diary_schedule import DAILY_ITEMS
+
+    status, _ = diary_status_for(patient=patient, now=now)
+    if status is None:
+        return None
+    daily = [i for i in status.open_items if i.instrument in DAILY_ITEMS]
+    others = [i for i in status.open_items if i.instrument not in DAILY_ITEMS]
+    return {"daily_open": len(daily), "questionnaires": [get_instrument(i.instrument).definition.title for i in others],
+            "overdue": any(i.status == "overdue" for i in others)}  # fmt: skip

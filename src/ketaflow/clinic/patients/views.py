@@ -59,6 +59,10 @@ def patient_chart_view(request, patient_id):
     # The portal lists visits; intake bookkeeping (entries added or removed by staff) is for the chart.
     context["intake_kinds"] = ("allergy", "medication", "condition", "therapy")
     template = "patients/patient_portal.html" if request.user.role == Role.PATIENT else "patients/patient_chart.html"
+    if request.user.role == Role.PATIENT:  # the diary card says what is waiting, not only where the diary is
+        from ketaflow.clinic.diaries.selectors import diary_due_summary
+
+        context["diary_due"] = diary_due_summary(patient=patient, now=timezone.now())
     return render(request, template, context)
 
 
