@@ -286,3 +286,19 @@ def test_vitals_and_an_adjunct_charted_late_keep_the_time_they_were_taken_and_a_
         assert refused.status_code == 422 and "Time: " in refused.content.decode()
         assert "is in the future" in refused.content.decode() and "between the check-in" in refused.content.decode()
         assert not session.vitals.filter(heart_rate_per_min=82).exists()
+
+
+def test_an_alert_response_records_who_answered_it_and_when(staff, session, client_for):
+    nurse = staff["nurse"]
+    s = running(nurse, session)
+    sign = services.session_vitals(actor=nurse, session_id=s.pk, expected_version=s.version, now=timezone.now(),
+                                   reading=VitalsReading(systolic_mmhg=186, diastolic_mmhg=104))  # fmt: skip
+    prescriber = staff["prescriber"]
+    client_for(prescriber).post(reverse("infusions:alert_response", args=[session.pk]),
+                                {"vital_id": sign.pk, "response_taken": "Paused; resume at half in 10 min"})  # fmt: skip
+    sign.refresh_from_db()
+    assert sign.response_by == prescriber and abs(sign.response_at - timezone.now()) < timedelta(minutes=1)
+    page = client_for(nurse).get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert f"Paused; resume at half in 10 min <small class=\"muted\">— {prescriber.display_name}," in page
+    record = session_record_html(InfusionSession.objects.get(pk=session.pk))
+    assert f"({prescriber.display_name}, {timezone.localtime(sign.response_at):%H:%M})" in record

@@ -169,6 +169,12 @@ class VitalOut(_ByWhom):
     level: str
     alerts: list[dict]
     response_taken: str
+    response_by: str | None
+    response_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_response_by(obj):
+        return obj.response_by.username if obj.response_by_id else None
 
 
 class SideEffectOut(_ByWhom):

@@ -113,6 +113,8 @@ class VitalSign(models.Model):
     level = models.CharField(max_length=8, default="normal")
     alerts = models.JSONField(default=list)
     response_taken = models.CharField(max_length=300, blank=True)
+    response_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    response_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -244,9 +244,11 @@ def vitals_response(*, actor, request=None, session_id: int, vital_id: int, resp
         if sign.response_taken:
             raise DomainValidationError("response_taken", "was already recorded for this reading")
         sign.response_taken = response_taken.strip()
-        sign.save(update_fields=["response_taken"])
+        sign.response_by, sign.response_at = actor, timezone.now()
+        sign.save(update_fields=["response_taken", "response_by", "response_at"])
         audit_record(actor=actor, action="infusion.alert_response", request=request, object_type="vital_sign",
-                     object_id=sign.pk, patient_id=sign.session.patient_id)  # fmt: skip
+                     object_id=sign.pk, patient_id=sign.session.patient_id,
+                     detail={"session": sign.session_id, "level": sign.level})  # fmt: skip
     return sign
 
 

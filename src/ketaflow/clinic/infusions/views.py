@@ -71,7 +71,7 @@ def _context(request, session: InfusionSession, **extra) -> dict:
     ctx = {
         "progress": progress_for(session, now=now), "time_zone": timezone.get_current_timezone_name(),
         "session": session, "patient": session.patient, "now": now, "cadence": cadence_for(session, now=now),
-        "vitals": list(session.vitals.select_related("recorded_by")),
+        "vitals": list(session.vitals.select_related("recorded_by", "response_by")),
         "rate_events": list(session.rate_events.select_related("recorded_by")),
         "side_effects": list(session.side_effects.select_related("recorded_by")),
         "administrations": list(session.administrations.select_related("recorded_by")),
