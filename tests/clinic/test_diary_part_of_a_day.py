@@ -142,3 +142,12 @@ def test_the_portal_home_says_what_is_waiting_in_the_diary(ana, patients, client
     client.post(reverse("diaries:portal"), {"pain_nrs_current": "6", "pain_nrs_average_24h": "5",
                                             "sleep_quality_nrs": "3", "fatigue_nrs": "4"})  # fmt: skip
     assert "Today's ratings are done." in client.get(reverse("patients:chart", args=[ana.pk])).content.decode()
+
+
+def test_the_staff_diary_page_shows_one_row_a_day_with_the_ratings_given(ana, patients, staff, client_for):
+    services.diary_entry_record(actor=patients["ana_user"], patient=ana, day=timezone.localdate(),
+                                answers={"pain_nrs_current": {"pain": "6"}, "fatigue_nrs": {"rating": "3"}})  # fmt: skip
+    page = client_for(staff["nurse"]).get(reverse("diaries:staff", args=[ana.pk])).content.decode()
+    row = page[page.index(timezone.localdate().strftime("%Y-%m-%d"), page.index('id="diary-days"')):]
+    row = row[: row.index("</tr>")]
+    assert row.count("<strong>6</strong>") == 1 and row.count("<strong>3</strong>") == 1 and row.count(">due<") == 2

@@ -52,7 +52,7 @@ def test_an_empty_or_out_of_range_submit_is_refused_naming_the_problem(ana, pati
 
 def test_another_patient_cannot_see_this_diary_and_staff_see_its_schedule(ana, patients, staff, client_for):
     staff_page = client_for(staff["nurse"]).get(reverse("diaries:staff", args=[ana.pk]))
-    assert staff_page.status_code == 200 and "<td>pain 24-h average</td>" in staff_page.content.decode()
+    assert staff_page.status_code == 200 and '<th scope="col">pain 24-h average</th>' in staff_page.content.decode()
     assert client_for(patients["ben_user"]).get(reverse("diaries:staff", args=[ana.pk])).status_code in (302, 403)
 
 

@@ -95,8 +95,37 @@ def portal_diary(request):
 @require_GET
 def staff_diary(request, patient_id):
     patient = patient_get(user=request.user, patient_id=patient_id, request=request, audit_action="diary.view")
-    ctx = _diary_context(patient, timezone.now(), entries=selectors.recent_diary_days(patient=patient), labels=LABELS)
+    entries = selectors.recent_diary_days(patient=patient, limit=GRID_DAYS * len(DAILY_ITEMS))
+    ctx = _diary_context(patient, timezone.now(), entries=entries, labels=LABELS)
+    ctx["grid"] = _day_grid(ctx["status"], entries)
+    ctx["daily_labels"] = [LABELS.get(i, i) for i in DAILY_ITEMS]
     return render(request, "diaries/staff_diary.html", ctx)
+
+
+GRID_DAYS = 35  # the staff page shows five weeks, one row a day
+
+
+def _day_grid(status, entries) -> list[dict]:
+    """One row per scheduled day, newest first: each daily item's rating (or its status) and the
+    questionnaires due that day with their status, so a nurse reads a week at a glance."""
+    if status is None:
+        return []
+    values = {(e.instrument_id, e.day): e.assessment.result.get("total_display", e.assessment.total) for e in entries}
+    by_day: dict = {}
+    for item in status.items:
+        if item.status != "upcoming":
+            by_day.setdefault(item.due_day, {})[item.instrument] = item
+    rows = []
+    for day in sorted(by_day, reverse=True)[:GRID_DAYS]:
+        items = by_day[day]
+        cells = []
+        for instrument in DAILY_ITEMS:
+            item = items.get(instrument)
+            value = values.get((instrument, item.completed_on)) if item and item.completed_on else None
+            cells.append({"status": item.status if item else "", "value": value})
+        others = [(LABELS.get(i, i), it.status, it.completed_on) for i, it in sorted(items.items()) if i not in DAILY_ITEMS]
+        rows.append({"day": day, "cells": cells, "others": others})
+    return rows
 
 
 @require_http_methods(["GET", "POST"])
