@@ -302,3 +302,18 @@ def test_an_alert_response_records_who_answered_it_and_when(staff, session, clie
     assert f"Paused; resume at half in 10 min <small class=\"muted\">— {prescriber.display_name}," in page
     record = session_record_html(InfusionSession.objects.get(pk=session.pk))
     assert f"({prescriber.display_name}, {timezone.localtime(sign.response_at):%H:%M})" in record
+
+
+def test_a_paused_pump_and_a_moaas_rating_read_in_the_words_nurses_use(staff, session, client_for):
+    nurse = staff["nurse"]
+    running(nurse, session)
+    client = client_for(nurse)
+    post(client, session, "pause", {})
+    version = InfusionSession.objects.get(pk=session.pk).version
+    client.post(reverse("infusions:action", args=[session.pk, "scale"]),
+                {"instrument_id": "moaas", "moaas": "responds_to_loud_name", "expected_version": version})  # fmt: skip
+    page = client.get(reverse("infusions:session", args=[session.pk])).content.decode()
+    paused_at = timezone.localtime(session.rate_events.last().at).strftime("%H:%M")
+    assert f'id="current-rate">paused since {paused_at}' in page
+    assert "MOAA/S " in page and "MOAAS " not in page
+    assert "0.3 mg/kg/h × 120 min = 41.10 mg" in page  # the ordered dose, while it runs

@@ -275,6 +275,7 @@ def session_side_effect(*, actor, request=None, session_id: int, expected_versio
 
 
 SCALE_KINDS = {"cadss6": "dissociation", "rass": "sedation", "moaas": "sedation"}
+SCALE_NAMES = {"cadss6": "CADSS-6", "rass": "RASS", "moaas": "MOAA/S"}
 
 
 def session_scale(*, actor, request=None, session_id: int, expected_version: int, now: datetime, instrument_id: str,
@@ -290,7 +291,7 @@ def session_scale(*, actor, request=None, session_id: int, expected_version: int
         lifecycle.next_state(session.status, "scale")
         effect = SideEffect.objects.create(
             session=session, at=now, kind=SCALE_KINDS[instrument_id], grade="",
-            note=f"{instrument_id.upper()} {result.total_display}" + (f" ({result.band})" if result.band else ""),
+            note=f"{SCALE_NAMES[instrument_id]} {result.total_display}" + (f" ({result.band})" if result.band else ""),
             scale_result=result.as_dict(), recorded_by=actor,
         )  # fmt: skip
         _save(session, actor, request, "scale", instrument=instrument_id, total=result.total_display)
