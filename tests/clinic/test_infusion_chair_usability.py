@@ -317,3 +317,11 @@ def test_a_paused_pump_and_a_moaas_rating_read_in_the_words_nurses_use(staff, se
     assert f'id="current-rate">paused since {paused_at}' in page
     assert "MOAA/S " in page and "MOAAS " not in page
     assert "0.3 mg/kg/h × 120 min = 41.10 mg" in page  # the ordered dose, while it runs
+
+
+def test_the_check_in_form_says_whether_this_patient_needs_a_pregnancy_test(staff, session, client_for):
+    client = client_for(staff["nurse"])
+    page = client.get(reverse("infusions:session", args=[session.pk])).content.decode()  # Ana, 46, female
+    assert "Required for this patient by policy (could be pregnant, aged 12–55): a negative test." in page
+    refused = post(client, session, "check_in", {"escort_confirmed": "on", "pregnancy_test_negative": "unknown"})
+    assert "A negative pregnancy test is required by policy" in refused.content.decode()

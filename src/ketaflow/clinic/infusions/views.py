@@ -63,10 +63,11 @@ def _session(request, session_id: int, audit_action: str = "") -> InfusionSessio
 def _context(request, session: InfusionSession, **extra) -> dict:
     version = {"expected_version": session.version}
     now = timezone.now()
-    pre_check = None
+    pre_check = facts = None
     if session.status == "scheduled":
-        pre_check = check_in_gate(checkin_facts(session, now=now, pre_vitals_recorded=True,
-                                                hours_since_last=hours_since_last_session(session, now=now)))  # fmt: skip
+        facts = checkin_facts(session, now=now, pre_vitals_recorded=True,
+                              hours_since_last=hours_since_last_session(session, now=now))  # fmt: skip
+        pre_check = check_in_gate(facts)
     current = session.rate_events.last()
     ctx = {
         "progress": progress_for(session, now=now), "time_zone": timezone.get_current_timezone_name(),
@@ -92,6 +93,9 @@ def _context(request, session: InfusionSession, **extra) -> dict:
         },
     }  # fmt: skip
     ctx["forms"].update(extra.pop("forms", {}))
+    pregnancy = ctx["forms"]["check_in"].fields["pregnancy_test_negative"]
+    pregnancy.help_text = ("Required for this patient by policy (could be pregnant, aged 12–55): a negative test."
+                           if facts and facts.pregnancy_test_needed else "Not required for this patient by policy.")
     ctx["scales"] = [(f"scale_{i}", get_instrument(i).definition.title, ctx["forms"][f"scale_{i}"])
                      for i in forms.SCALE_INSTRUMENTS]  # fmt: skip
     return ctx | extra
