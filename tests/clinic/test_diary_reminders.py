@@ -75,6 +75,7 @@ def test_several_reminders_due_together_go_in_one_email_naming_each_form_with_it
     body = mail.outbox[0].body
     assert "Patient Health Questionnaire-9 (PHQ-9) (overdue" in body and "(GAD-7)" in body and "PHQ9" not in body
     assert body.count("/d/") == 3 and DiaryLink.objects.filter(patient=booked).count() == 3
+    assert "Tap each link to fill that form:" in body
     assert reminders_send(patient=booked, status=status, now=_at_noon()) == 0 and len(mail.outbox) == 1
 
 

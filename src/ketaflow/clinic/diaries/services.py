@@ -121,9 +121,10 @@ def reminders_send(*, patient, status, now: datetime) -> int:
     if not lines:
         return 0
     count = "1 form is" if len(lines) == 1 else f"{len(lines)} forms are"
+    tap = "the link to fill it" if len(lines) == 1 else "each link to fill that form"
     send_mail(
         subject=f"Your Ketaflow diary: {count} waiting for you",
-        message=(f"Hello {patient.given_name},\n\n{count} waiting for you. Tap a link to fill it:\n\n"
+        message=(f"Hello {patient.given_name},\n\n{count} waiting for you. Tap {tap}:\n\n"
                  + "\n\n".join(lines)
                  + f"\n\nEach link works once and expires in {LINK_VALID_H} hours. You can also log in to the patient "
                  "portal.\n\nIf you are in crisis, call your local emergency number now.\n"),
