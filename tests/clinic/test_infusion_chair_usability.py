@@ -325,3 +325,23 @@ def test_the_check_in_form_says_whether_this_patient_needs_a_pregnancy_test(staf
     assert "Required for this patient by policy (could be pregnant, aged 12–55): a negative test." in page
     refused = post(client, session, "check_in", {"escort_confirmed": "on", "pregnancy_test_negative": "unknown"})
     assert "A negative pregnancy test is required by policy" in refused.content.decode()
+
+
+def test_the_alert_offers_its_suggested_action_as_one_tap_halve_for_amber_and_pause_for_red(
+    staff, session, client_for
+):
+    nurse = staff["nurse"]
+    s = running(nurse, session)
+    services.session_vitals(actor=nurse, session_id=s.pk, expected_version=s.version, now=timezone.now(),
+                            reading=VitalsReading(systolic_mmhg=170, diastolic_mmhg=90))  # fmt: skip
+    client = client_for(nurse)
+    page = client.get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert "Halve the rate to 0.15 mg/kg/h" in page and "Pause the infusion now" not in page
+    s.refresh_from_db()
+    services.session_vitals(actor=nurse, session_id=s.pk, expected_version=s.version, now=timezone.now(),
+                            reading=VitalsReading(systolic_mmhg=186, diastolic_mmhg=90))  # fmt: skip
+    page = client.get(reverse("infusions:session", args=[session.pk])).content.decode()
+    assert 'id="alert-pause-button">Pause the infusion now' in page
+    assert post(client, session, "pause", {}).status_code == 302
+    assert InfusionSession.objects.get(pk=session.pk).status == "paused"
+    assert "Pause the infusion now" not in client.get(reverse("infusions:session", args=[session.pk])).content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -77,6 +78,8 @@ def _context(request, session: InfusionSession, **extra) -> dict:
         "side_effects": list(session.side_effects.select_related("recorded_by")),
         "administrations": list(session.administrations.select_related("recorded_by")),
         "current_rate": current, "pre_check": pre_check,
+        "half_rate": (current.rate_mg_per_kg_per_h / 2).quantize(Decimal("0.0001"))
+        if current is not None and current.rate_mg_per_kg_per_h > 0 else None,
         "last_running_rate": session.rate_events.exclude(action__in=("pause", "stop", "stop_early")).last(), "thresholds": [(VITAL_LABELS[t.parameter], VITAL_PARAMETERS[t.parameter][0], t) for t in vitals_thresholds()],
         "ordered_pump_ml_per_h": float(session.ordered_rate_mg_per_kg_per_h) * float(session.dosing_weight_kg or 0)
         / float(session.ordered_concentration_mg_per_ml),
