@@ -76,7 +76,7 @@ def test_nurse_charts_a_whole_infusion_and_the_record_shows_the_exact_dose_and_w
     page.click("#resume-button")
     page.wait_for_selector("#pause-button")
     page.locator(".flag.critical [name=response_taken]").fill("Paused 2 min, Dr Reyes informed, BP 150/90")
-    page.locator(".flag.critical button[type=submit]").click()
+    page.locator(".flag.critical form[action$='/alert-response/'] button[type=submit]").click()
     page.wait_for_selector("#pause-button")
     assert page.locator(".flag.critical").count() == 0
     assert "Dr Reyes informed" in page.locator("tr.vital.red").inner_text()
