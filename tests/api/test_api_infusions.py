@@ -218,3 +218,15 @@ def test_the_chart_read_through_the_api_carries_the_check_in_answers_and_who_cha
     assert record["pregnancy_test_negative"] is True and record["checked_in_by"] == nurse
     assert record["rate_events"][0]["recorded_by"] == nurse and record["vitals"][0]["recorded_by"] == nurse
     assert record["discharged_by"] is None and record["waste_recorded_by"] is None
+
+
+def test_a_chart_opened_through_the_api_keeps_the_booked_time_as_the_page_does(staff, patients):
+    from ketaflow.clinic.scheduling.services import booking_propose, booking_series_accept
+
+    plan = signed_plan(staff, patients["ana"])
+    booking_series_accept(actor=staff["front_desk"], plan=plan, slots=list(booking_propose(plan=plan).slots))
+    first = plan.sessions.get(index=1).bookings.get()
+    opened = Client().post(f"/api/plans/{plan.pk}/infusions", data=json.dumps({"index": 1}),
+                           content_type="application/json", **bearer(staff["nurse"]))  # fmt: skip
+    assert opened.status_code == 201
+    assert dt.datetime.fromisoformat(opened.json()["scheduled_for"]) == first.start

@@ -214,6 +214,7 @@ class SessionOut(Schema):
     bag_lot: str
     bag_concentration_mg_per_ml: Decimal | None
     bag_volume_ml: Decimal | None
+    scheduled_for: dt.datetime | None = Field(description="the booked start, when the infusion was booked")
     checked_in_at: dt.datetime | None
     checked_in_by: str | None
     started_at: dt.datetime | None
@@ -323,7 +324,11 @@ def infusion_open(request, plan_id: ObjectId, body: OpenIn):
     patient_get(user=request.user, patient_id=plan.patient_id, request=request, audit_action="")
     plan_session = get_object_or_404(PlanSession, plan=plan, index=body.index)
     existing = InfusionSession.objects.filter(plan_session=plan_session).exclude(status="cancelled").first()
-    session = existing or services.session_create(actor=request.user, request=request, plan_session=plan_session)
+    if existing is None:  # the chart keeps the booked time, as when opened from the day's chairs
+        booking = plan_session.bookings.filter(status="booked").order_by("start").first()
+        existing = services.session_create(actor=request.user, request=request, plan_session=plan_session,
+                                           scheduled_for=booking.start if booking else None)  # fmt: skip
+    session = existing
     return Status(201, _session(request, session.pk))
 
 
