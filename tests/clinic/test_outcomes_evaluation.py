@@ -164,3 +164,24 @@ def test_the_stored_response_names_immpact_and_its_rule_version_for_the_pain_cla
     assert "IMMPACT" in result["classes"]["source"]["citation"] and "inclusive" in result["classes"]["thresholds"]
     assert "IMMPACT" in result["current"]["source"]["citation"] and result["current"]["rule_version"].startswith("response-")
     assert result["current"]["inputs"]["moderate_percent"] == 30 and result["current"]["inputs"]["substantial_percent"] == 50
+
+
+def test_a_course_booked_too_soon_for_a_baseline_is_on_the_worklist_before_infusion_1(patients, staff):
+    from datetime import datetime, time
+
+    from ketaflow.clinic.outcomes.selectors import worklist
+    from ketaflow.clinic.scheduling.models import Booking
+    from ketaflow.clinic.scheduling.services import booking_propose, booking_series_accept
+    from tests.clinic.infusion_fixtures import signed_plan
+
+    plan = signed_plan(staff, patients["ana"])
+    booking_series_accept(actor=staff["front_desk"], plan=plan, slots=list(booking_propose(plan=plan).slots))
+    first = min(timezone.localdate(b.start) for b in Booking.objects.filter(plan=plan))
+    two_days_before = timezone.make_aware(datetime.combine(first - dt.timedelta(days=2), time(12)))
+    outcomes_evaluate_patient(patient=patients["ana"], now=two_days_before)
+    items = [i for r in worklist() if r.patient.pk == patients["ana"].pk for i in r.items]
+    assert any(i["kind"] == "diary" and f"baseline at risk: infusion 1 on {first.isoformat()} leaves at most 2" in i["text"]
+               for i in items)  # fmt: skip
+    week_before = timezone.make_aware(datetime.combine(first - dt.timedelta(days=7), time(12)))
+    outcomes_evaluate_patient(patient=patients["ana"], now=week_before)
+    assert not any("baseline at risk" in i["text"] for r in worklist() for i in r.items)

@@ -85,3 +85,17 @@ def test_min_entries_larger_than_window_is_refused():
 def test_phq9_outside_0_to_27_is_refused():
     with pytest.raises(DomainValidationError):
         baseline_assess([], FIRST, intake_phq9_total=30)
+
+
+def test_a_baseline_that_can_no_longer_reach_four_diary_days_is_flagged_before_infusion_1():
+    from datetime import date, timedelta
+
+    from ketaflow.domain.outcomes.baseline import baseline_at_risk
+
+    first = date(2026, 12, 10)
+    two_days_left = baseline_at_risk(first, first - timedelta(days=2), [])
+    assert two_days_left is not None and "at most 2 pain diary day(s)" in two_days_left and "needs 4" in two_days_left
+    assert baseline_at_risk(first, first - timedelta(days=7), []) is None  # seven days ahead: still reachable
+    assert baseline_at_risk(first, first - timedelta(days=3), [first - timedelta(days=5)]) is None  # 1 rated + 3 ahead
+    assert baseline_at_risk(first, first, []) is None  # the window is over: the baseline itself decides
+    assert baseline_at_risk(first, first - timedelta(days=3), [first - timedelta(days=9)]) is not None  # outside the window

@@ -19,6 +19,7 @@ from ketaflow.domain.outcomes.diary_schedule import DAILY_ITEMS
 # how they combine into one pain value a day is the domain's rule (course.daily_pain).
 DIARY_PAIN = "pain_nrs_average_24h"
 DIARY_PAIN_FALLBACK = "pain_nrs_current"
+DIARY_PAIN_ITEMS = (DIARY_PAIN, DIARY_PAIN_FALLBACK)  # either gives a day its pain (course rule)
 OUTCOME_INSTRUMENTS = (*DAILY_ITEMS, "fiqr", "phq9", "pgic", "gad7")
 GIVEN_STATES = ("running", "paused", "recovery", "discharged", "stopped_early")
 

@@ -27,6 +27,8 @@ from ketaflow.clinic.plans.models import Plan
 from ketaflow.clinic.plans.services import plan_create
 from ketaflow.domain.errors import DomainValidationError
 from ketaflow.domain.outcomes.adherence import diary_attention
+from ketaflow.domain.outcomes.baseline import RULE_VERSION as BASELINE_RULE_VERSION
+from ketaflow.domain.outcomes.baseline import baseline_at_risk
 from ketaflow.domain.outcomes.course import RULE_VERSION as COURSE_RULE_VERSION
 from ketaflow.domain.outcomes.course import course_evaluate
 from ketaflow.domain.outcomes.goal_attainment import RULE_VERSION as GOALS_RULE_VERSION
@@ -121,8 +123,18 @@ def _diary(rows: mappers.PatientRows, *, patient, now: datetime) -> dict:
 
     status, policy = status_from_rows(rows, patient=patient, now=now)
     attention = diary_attention(status, schedule=policy)
-    return {"needed": attention.needed, "reason": attention.reason, "inputs": attention.inputs,
-            "rule_version": attention.rule_version, "source": attention.source.as_dict()}  # fmt: skip
+    out = {"needed": attention.needed, "reason": attention.reason, "inputs": attention.inputs,
+           "rule_version": attention.rule_version, "source": attention.source.as_dict()}  # fmt: skip
+    today = timezone.localdate(now)
+    pain_days = [mappers.assessment_day(a) for a in rows.assessments if a.instrument_id in mappers.DIARY_PAIN_ITEMS]
+    for plan in rows.plans:  # a course whose infusion 1 is still ahead
+        days = rows.given_days.get(plan.pk) or rows.planned_days.get(plan.pk) or ()
+        risk = baseline_at_risk(min(days), today, pain_days) if days and min(days) > today else None
+        if risk:
+            out["needed"] = True
+            out["reason"] = risk if out["reason"] == "diary up to date" else f"{out['reason']}; {risk}"
+            out["baseline_risk"] = {"reason": risk, "rule_version": BASELINE_RULE_VERSION}
+    return out
 
 
 def outcomes_evaluate_patient(*, patient, now: datetime | None = None, trigger: str = "chart") -> list[OutcomeDecision]:

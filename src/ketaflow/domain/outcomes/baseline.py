@@ -94,3 +94,25 @@ def baseline_assess(
         "intake_phq9_total": intake_phq9_total,
     }
     return Baseline(pain, fiqr, intake_phq9_total, first_infusion_day, inputs, policy.version, policy.source)
+
+
+def baseline_at_risk(
+    first_infusion_day: date, today: date, pain_days: Iterable[date], *, policy: BaselinePolicy | None = None
+) -> str | None:
+    """Before infusion 1: why the baseline can no longer reach its minimum entries, or None.
+
+    Counts the days of the window already rated plus every window day still to come (today included); when
+    that is below `min_entries`, the baseline will be "not evaluable" whatever the patient does now, so the
+    response after the series cannot be judged. Said early so staff can move infusion 1 or act."""
+    policy = policy or BaselinePolicy()
+    first = first_infusion_day - timedelta(days=policy.window_days)
+    last = first_infusion_day - timedelta(days=1)
+    if today > last:
+        return None  # the window is over: the baseline itself says whether it was evaluable
+    rated = {d for d in pain_days if first <= d < today}
+    ahead = (last - max(today, first)).days + 1
+    possible = len(rated) + ahead
+    if possible >= policy.min_entries:
+        return None
+    return (f"baseline at risk: infusion 1 on {first_infusion_day.isoformat()} leaves at most {possible} pain diary "
+            f"day(s) in the {policy.window_days} days before it (the baseline needs {policy.min_entries})")
