@@ -44,8 +44,11 @@ def _grouped(form, definition):
     return groups
 
 
-def _add_problem(form, problem: DomainValidationError) -> None:
+def _add_problem(form, problem: DomainValidationError, *, for_patient: bool = False) -> None:
     message = f"{problem.message}. Allowed: {problem.allowed}" if problem.allowed else problem.message
+    if for_patient and problem.field in form.fields:
+        # A patient needs the question marked, not the scoring rule or the answer codes behind it.
+        message = "Please answer this question." if "missing" in problem.message else "Please choose one of the answers."
     form.add_error(problem.field if problem.field in form.fields else None, message)
 
 
@@ -74,9 +77,9 @@ def administer(request, patient_id, instrument_id: str):
                 )  # fmt: skip
             except services.AnswerProblems as exc:
                 for problem in exc.problems:
-                    _add_problem(form, problem)
+                    _add_problem(form, problem, for_patient=request.user.role == Role.PATIENT)
             except DomainValidationError as exc:
-                _add_problem(form, exc)
+                _add_problem(form, exc, for_patient=request.user.role == Role.PATIENT)
             except services.NotScorable as exc:
                 not_scorable = _not_scorable(instrument.definition, exc.result)
             else:
