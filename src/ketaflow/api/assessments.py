@@ -13,7 +13,7 @@ from pydantic import Field
 from ketaflow.api.base import ObjectId, SafeStr, errors, operation
 from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.assessments import services
-from ketaflow.clinic.assessments.catalogue import PORTAL_INTAKE
+from ketaflow.clinic.assessments.catalogue import CRISIS_HELP, PORTAL_INTAKE
 from ketaflow.clinic.assessments.models import ClinicalTask
 from ketaflow.clinic.assessments.selectors import assessments_for_patient, open_tasks
 from ketaflow.clinic.patients.selectors import patient_get
@@ -40,6 +40,14 @@ class AssessmentOut(Schema):
     entered_by_role: str
     entered_via: str
     result: dict
+    crisis_help: list[str] | None = Field(
+        None, description="PHQ-9 item 9 above 0: what the patient is shown at once (the clinic is notified too)"
+    )
+
+    @staticmethod
+    def resolve_crisis_help(obj):
+        flags = (obj.result or {}).get("flags", []) if hasattr(obj, "result") else []
+        return list(CRISIS_HELP) if any(f.get("code") == "suicide_risk" for f in flags) else None
 
 
 class TaskOut(Schema):

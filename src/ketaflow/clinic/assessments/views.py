@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ketaflow.clinic.accounts.roles import Role
 from ketaflow.clinic.assessments import services
-from ketaflow.clinic.assessments.catalogue import PORTAL_DIARY, PORTAL_INTAKE
+from ketaflow.clinic.assessments.catalogue import CRISIS_HELP, PORTAL_DIARY, PORTAL_INTAKE
 from ketaflow.clinic.assessments.forms import CONTEXT_GROUP, administer_form_class, answers_from, context_from
 from ketaflow.clinic.assessments.models import Assessment, ClinicalTask
 from ketaflow.clinic.patients.selectors import patient_get
@@ -111,6 +111,7 @@ def detail(request, patient_id, assessment_id: int):
     definition = INSTRUMENTS[assessment.instrument_id].definition
     inputs = assessment.result["inputs"]
     context = {
+        "crisis_help": CRISIS_HELP,
         "patient": patient, "assessment": assessment, "definition": definition,
         "rows": _answer_rows(definition, inputs),
         "subscores": [(name.replace("_", " "), _decimal(value, assessment.result.get("display_decimals", 0)))

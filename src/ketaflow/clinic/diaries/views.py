@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ketaflow.clinic.assessments.catalogue import CRISIS_HELP
 from ketaflow.clinic.assessments.forms import answers_from, instrument_form_class
 from ketaflow.clinic.assessments.models import Assessment
 from ketaflow.clinic.assessments.services import NotScorable, assessment_record
@@ -165,7 +166,8 @@ def link_fill(request, token: str):
                 else:
                     _patient_error(form, exc)
             else:
-                return render(request, "diaries/link_done.html", {"patient": patient, "crisis": crisis})
+                return render(request, "diaries/link_done.html", {"patient": patient, "crisis": crisis,
+                                                                  "crisis_help": CRISIS_HELP})  # fmt: skip
     audit_record(actor=actor, action="diary.link_open", request=request, object_type="diary_link", object_id=link.pk,
                  patient_id=patient.pk)  # fmt: skip
     definition = None if daily else get_instrument(link.group).definition
